@@ -1,0 +1,77 @@
+//! The `partner-portal` command line. Every command opens (creating and migrating) the
+//! database first, so any of them can be the first one run.
+
+mod credentials;
+mod directory;
+mod output;
+mod serve;
+mod users;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use portal_store::Store;
+
+pub use credentials::{SecretCommand, TokenCommand};
+pub use directory::{PartnerCommand, ProviderCommand};
+pub use serve::ServeArgs;
+pub use users::UserCommand;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portal.db";
+
+/// The partner portal: bookings with Kaddio care providers for a partner company's staff,
+/// and the webhook through which Kaddio confirms them.
+#[derive(Debug, Parser)]
+#[command(name = "partner-portal", version, propagate_version = true)]
+pub struct Cli {
+    /// Where the portal keeps its data. A SQLite file and its folder are created if missing.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve Kaddio's webhook, the JSON API and the health probes.
+    Serve(ServeArgs),
+    /// Manage the people who sign in.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage partner IDs assigned by Kaddio.
+    #[command(subcommand)]
+    Partner(PartnerCommand),
+    /// Manage the care providers bookings may be made with.
+    #[command(subcommand)]
+    Provider(ProviderCommand),
+    /// Manage the header secrets Kaddio sends with each webhook delivery.
+    #[command(subcommand)]
+    Secret(SecretCommand),
+    /// Manage bearer tokens for the JSON API.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+impl Command {
+    pub fn is_serve(&self) -> bool {
+        matches!(self, Self::Serve(_))
+    }
+}
+
+impl Cli {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let store = Store::open(&self.database_url)
+            .await
+            .with_context(|| format!("cannot open the database {}", self.database_url))?;
+        let result = match self.command {
+            Command::Serve(args) => args.run(&store).await,
+            Command::User(command) => command.run(&store).await,
+            Command::Partner(command) => command.run(&store).await,
+            Command::Provider(command) => command.run(&store).await,
+            Command::Secret(command) => command.run(&store).await,
+            Command::Token(command) => command.run(&store).await,
+        };
+        store.close().await;
+        result
+    }
+}

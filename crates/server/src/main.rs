@@ -1,0 +1,20 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use portal_server::cli::Cli;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(error) = portal_server::telemetry::init(cli.command.is_serve()) {
+        eprintln!("error: {error:#}");
+        return ExitCode::FAILURE;
+    }
+    match cli.run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

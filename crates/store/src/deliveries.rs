@@ -1,0 +1,313 @@
+//! The webhook's one write: a delivery, stored with its effect in a single transaction.
+//!
+//! [`Store::record_delivery`] is the whole "store, then answer" path: the webhook answers
+//! Kaddio only after it returns, so a 200 means the delivery is on disk.
+
+use portal_core::{
+    Booking, ConfirmOutcome, Confirmation, DeliveryOutcome, MatchKeys, PayloadError, PayloadFields,
+};
+use sqlx::SqliteConnection;
+use time::OffsetDateTime;
+
+use crate::bookings::{booking_by_own_ref, booking_by_reference};
+use crate::{BookingChange, Error, Page, PageRequest, Store};
+
+/// One authenticated request to the webhook.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub received_at: OffsetDateTime,
+    /// The webhook secret it carried; `None` when unauthenticated deliveries are allowed.
+    pub credential_id: Option<i64>,
+    pub content_type: Option<String>,
+    pub received: Received,
+}
+
+/// What the webhook made of a delivery before storing it.
+#[derive(Debug, Clone)]
+pub enum Received {
+    /// Refused without reading the body, which is therefore not kept.
+    Refused { outcome: Refusal, detail: String },
+    /// A body that is not a valid confirmation.
+    Unreadable { body: Vec<u8>, error: PayloadError },
+    /// A valid confirmation.
+    Confirmation {
+        body: Vec<u8>,
+        confirmation: Confirmation,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    TooLarge,
+    UnsupportedMediaType,
+}
+
+impl From<Refusal> for DeliveryOutcome {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::TooLarge => Self::TooLarge,
+            Refusal::UnsupportedMediaType => Self::UnsupportedMediaType,
+        }
+    }
+}
+
+/// A stored delivery and what it did.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub delivery_id: i64,
+    pub outcome: DeliveryOutcome,
+    /// The booking the delivery confirmed (or was a duplicate for), as it now stands.
+    pub booking: Option<Booking>,
+    /// Why the delivery was refused or matched nothing, in words for people.
+    pub detail: Option<String>,
+}
+
+/// A delivery that confirmed no booking, waiting for staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmatchedDelivery {
+    pub id: i64,
+    pub delivery_id: i64,
+    pub received_at: OffsetDateTime,
+    /// The fields as far as they could be read; `None` where they could not.
+    pub fields: PayloadFields,
+    pub reason: String,
+}
+
+/// What a delivery does, decided inside its transaction.
+struct Effect {
+    outcome: DeliveryOutcome,
+    booking: Option<Booking>,
+    changed: bool,
+    detail: Option<String>,
+    unmatched: Option<(PayloadFields, String)>,
+}
+
+impl Store {
+    /// Stores a delivery together with its effect on a booking or the unmatched inbox, in
+    /// one transaction, and announces the changed booking after it commits.
+    pub async fn record_delivery(&self, delivery: Delivery) -> Result<Recorded, Error> {
+        let mut tx = self.write().await?;
+        let (effect, body) = match &delivery.received {
+            Received::Refused { outcome, detail } => (refused(*outcome, detail), None),
+            Received::Unreadable { body, error } => (unreadable(error), Some(body)),
+            Received::Confirmation { body, confirmation } => (
+                confirm(&mut tx, confirmation, delivery.received_at).await?,
+                Some(body),
+            ),
+        };
+
+        let delivery_id = insert_delivery(&mut tx, &delivery, &effect, body).await?;
+        if let Some((fields, reason)) = &effect.unmatched {
+            insert_unmatched(&mut tx, delivery_id, delivery.received_at, fields, reason).await?;
+        }
+        if let Some(credential_id) = delivery.credential_id {
+            sqlx::query("UPDATE credentials SET last_used_at = ? WHERE id = ?")
+                .bind(delivery.received_at)
+                .bind(credential_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+
+        if let (true, Some(booking)) = (effect.changed, &effect.booking) {
+            self.announce(BookingChange::from(booking));
+        }
+        Ok(Recorded {
+            delivery_id,
+            outcome: effect.outcome,
+            booking: effect.booking,
+            detail: effect.detail,
+        })
+    }
+
+    /// The unmatched inbox, newest first.
+    pub async fn unmatched(&self, page: PageRequest) -> Result<Page<UnmatchedDelivery>, Error> {
+        let rows: Vec<UnmatchedRow> = sqlx::query_as(
+            "SELECT id, delivery_id, received_at, additional_info, external_booking_id, \
+             care_provider, reason FROM unmatched WHERE id < ? ORDER BY id DESC LIMIT ?",
+        )
+        .bind(page.upper_bound())
+        .bind(page.fetch())
+        .fetch_all(&self.reader)
+        .await?;
+        let items = rows.into_iter().map(UnmatchedDelivery::from).collect();
+        Ok(Page::from_rows(
+            items,
+            page.limit,
+            |item: &UnmatchedDelivery| item.id,
+        ))
+    }
+}
+
+fn refused(refusal: Refusal, detail: &str) -> Effect {
+    Effect {
+        outcome: refusal.into(),
+        booking: None,
+        changed: false,
+        detail: Some(detail.to_owned()),
+        unmatched: None,
+    }
+}
+
+/// A body Kaddio will never send again in better shape: it goes to the unmatched inbox.
+fn unreadable(error: &PayloadError) -> Effect {
+    let outcome = match error {
+        PayloadError::Malformed(_) => DeliveryOutcome::MalformedJson,
+        PayloadError::Invalid { .. } => DeliveryOutcome::InvalidPayload,
+    };
+    Effect {
+        outcome,
+        booking: None,
+        changed: false,
+        detail: Some(error.to_string()),
+        unmatched: Some((error.fields(), error.to_string())),
+    }
+}
+
+async fn confirm(
+    conn: &mut SqliteConnection,
+    confirmation: &Confirmation,
+    received_at: OffsetDateTime,
+) -> Result<Effect, Error> {
+    let Some(booking) = find_booking(conn, &confirmation.additional_info).await? else {
+        let reason = format!(
+            "no booking has the reference {:?}",
+            confirmation.additional_info
+        );
+        return Ok(Effect {
+            outcome: DeliveryOutcome::Unmatched,
+            booking: None,
+            changed: false,
+            detail: Some(reason.clone()),
+            unmatched: Some((confirmation.fields(), reason)),
+        });
+    };
+
+    match booking.confirm(confirmation, received_at) {
+        ConfirmOutcome::Duplicate => Ok(Effect {
+            outcome: DeliveryOutcome::Duplicate,
+            booking: Some(booking),
+            changed: false,
+            detail: None,
+            unmatched: None,
+        }),
+        ConfirmOutcome::Confirmed(confirmed) => {
+            update_booking(conn, &confirmed).await?;
+            Ok(Effect {
+                outcome: DeliveryOutcome::Confirmed,
+                booking: Some(*confirmed),
+                changed: true,
+                detail: None,
+                unmatched: None,
+            })
+        }
+    }
+}
+
+/// Tries the ways `AdditionalInfo` may name a booking, in order (see [`MatchKeys`]).
+async fn find_booking(
+    conn: &mut SqliteConnection,
+    additional_info: &str,
+) -> Result<Option<Booking>, Error> {
+    let keys = MatchKeys::from_additional_info(additional_info);
+    if let Some(reference) = &keys.prefixed
+        && let Some(booking) = booking_by_reference(conn, reference).await?
+    {
+        return Ok(Some(booking));
+    }
+    match &keys.whole {
+        Some(own_ref) => booking_by_own_ref(conn, own_ref).await,
+        None => Ok(None),
+    }
+}
+
+async fn update_booking(conn: &mut SqliteConnection, booking: &Booking) -> Result<(), Error> {
+    let kaddio_ids = serde_json::to_string(&booking.kaddio_booking_ids)
+        .expect("a list of strings always serializes");
+    sqlx::query(
+        "UPDATE bookings SET status = ?, kaddio_booking_ids = ?, second_kaddio_booking = ?, \
+         care_provider_mismatch = ?, confirmed_after_cancel = ?, confirmed_at = ? WHERE id = ?",
+    )
+    .bind(booking.status.as_str())
+    .bind(kaddio_ids)
+    .bind(booking.flags.second_kaddio_booking)
+    .bind(booking.flags.care_provider_mismatch)
+    .bind(booking.flags.confirmed_after_cancel)
+    .bind(booking.confirmed_at)
+    .bind(booking.id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn insert_delivery(
+    conn: &mut SqliteConnection,
+    delivery: &Delivery,
+    effect: &Effect,
+    body: Option<&Vec<u8>>,
+) -> Result<i64, Error> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO deliveries (received_at, outcome, http_status, credential_id, \
+         content_type, body, booking_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(delivery.received_at)
+    .bind(effect.outcome.as_str())
+    .bind(effect.outcome.http_status())
+    .bind(delivery.credential_id)
+    .bind(delivery.content_type.as_deref())
+    .bind(body.map(Vec::as_slice))
+    .bind(effect.booking.as_ref().map(|booking| booking.id))
+    .bind(effect.detail.as_deref())
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+async fn insert_unmatched(
+    conn: &mut SqliteConnection,
+    delivery_id: i64,
+    received_at: OffsetDateTime,
+    fields: &PayloadFields,
+    reason: &str,
+) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO unmatched (delivery_id, received_at, additional_info, external_booking_id, \
+         care_provider, reason) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(delivery_id)
+    .bind(received_at)
+    .bind(fields.additional_info.as_deref())
+    .bind(fields.external_booking_id.as_deref())
+    .bind(fields.care_provider.as_deref())
+    .bind(reason)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct UnmatchedRow {
+    id: i64,
+    delivery_id: i64,
+    received_at: OffsetDateTime,
+    additional_info: Option<String>,
+    external_booking_id: Option<String>,
+    care_provider: Option<String>,
+    reason: String,
+}
+
+impl From<UnmatchedRow> for UnmatchedDelivery {
+    fn from(row: UnmatchedRow) -> Self {
+        Self {
+            id: row.id,
+            delivery_id: row.delivery_id,
+            received_at: row.received_at,
+            fields: PayloadFields {
+                additional_info: row.additional_info,
+                external_booking_id: row.external_booking_id,
+                care_provider: row.care_provider,
+            },
+            reason: row.reason,
+        }
+    }
+}
