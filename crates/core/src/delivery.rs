@@ -1,6 +1,9 @@
 //! What became of a webhook delivery, and what Kaddio was answered.
 
 use std::fmt;
+use std::str::FromStr;
+
+use crate::ValidationError;
 
 /// The outcome of one authenticated delivery, as kept in the delivery log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,6 +25,16 @@ pub enum DeliveryOutcome {
 }
 
 impl DeliveryOutcome {
+    pub const ALL: [Self; 7] = [
+        Self::Confirmed,
+        Self::Duplicate,
+        Self::Unmatched,
+        Self::MalformedJson,
+        Self::InvalidPayload,
+        Self::TooLarge,
+        Self::UnsupportedMediaType,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Confirmed => "confirmed",
@@ -50,5 +63,16 @@ impl DeliveryOutcome {
 impl fmt::Display for DeliveryOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for DeliveryOutcome {
+    type Err = ValidationError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|outcome| outcome.as_str() == value)
+            .ok_or_else(|| ValidationError::new(format!("{value:?} is not a delivery outcome")))
     }
 }

@@ -73,6 +73,21 @@ pub struct UnmatchedDelivery {
     pub reason: String,
 }
 
+/// An entry of the delivery log, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedDelivery {
+    pub id: i64,
+    pub received_at: OffsetDateTime,
+    pub outcome: DeliveryOutcome,
+    pub http_status: u16,
+    pub credential_id: Option<i64>,
+    pub content_type: Option<String>,
+    /// The raw body; `None` when the delivery was refused unread.
+    pub body: Option<Vec<u8>>,
+    pub booking_id: Option<i64>,
+    pub detail: Option<String>,
+}
+
 /// What a delivery does, decided inside its transaction.
 struct Effect {
     outcome: DeliveryOutcome,
@@ -118,6 +133,27 @@ impl Store {
             booking: effect.booking,
             detail: effect.detail,
         })
+    }
+
+    /// The delivery log, newest first.
+    pub async fn deliveries(&self, page: PageRequest) -> Result<Page<LoggedDelivery>, Error> {
+        let rows: Vec<DeliveryRow> = sqlx::query_as(
+            "SELECT id, received_at, outcome, http_status, credential_id, content_type, body, \
+             booking_id, detail FROM deliveries WHERE id < ? ORDER BY id DESC LIMIT ?",
+        )
+        .bind(page.upper_bound())
+        .bind(page.fetch())
+        .fetch_all(&self.reader)
+        .await?;
+        let items = rows
+            .into_iter()
+            .map(LoggedDelivery::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok(Page::from_rows(
+            items,
+            page.limit,
+            |item: &LoggedDelivery| item.id,
+        ))
     }
 
     /// The unmatched inbox, newest first.
@@ -309,5 +345,36 @@ impl From<UnmatchedRow> for UnmatchedDelivery {
             },
             reason: row.reason,
         }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DeliveryRow {
+    id: i64,
+    received_at: OffsetDateTime,
+    outcome: String,
+    http_status: u16,
+    credential_id: Option<i64>,
+    content_type: Option<String>,
+    body: Option<Vec<u8>>,
+    booking_id: Option<i64>,
+    detail: Option<String>,
+}
+
+impl TryFrom<DeliveryRow> for LoggedDelivery {
+    type Error = Error;
+
+    fn try_from(row: DeliveryRow) -> Result<Self, Error> {
+        Ok(Self {
+            id: row.id,
+            received_at: row.received_at,
+            outcome: row.outcome.parse().map_err(Error::corrupt)?,
+            http_status: row.http_status,
+            credential_id: row.credential_id,
+            content_type: row.content_type,
+            body: row.body,
+            booking_id: row.booking_id,
+            detail: row.detail,
+        })
     }
 }

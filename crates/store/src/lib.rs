@@ -23,7 +23,7 @@ use tokio::sync::broadcast;
 
 pub use bookings::NewBooking;
 pub use credentials::{ActiveCredential, Credential, CredentialKind};
-pub use deliveries::{Delivery, Received, Recorded, Refusal, UnmatchedDelivery};
+pub use deliveries::{Delivery, LoggedDelivery, Received, Recorded, Refusal, UnmatchedDelivery};
 pub use directory::{CareProviderRecord, Partner};
 pub use error::Error;
 pub use page::{Page, PageRequest};

@@ -1,0 +1,9 @@
+//! The real server on port 0, with a fresh SQLite database per test.
+
+mod bookings;
+mod cli;
+mod helpers;
+mod probes;
+mod webhook;
+mod webhook_auth;
+mod webhook_input;
