@@ -95,22 +95,20 @@ pub async fn report_setup(store: &Store, config: &ServeConfig) -> Result<(), por
             "no admin account yet; create the first one with: {program} user add you@example.com --role admin"
         );
     }
-    if store
+    let no_secret = store
         .active_credentials(CredentialKind::WebhookSecret)
         .await?
-        .is_empty()
-    {
-        if config.allow_unauthenticated_webhooks {
-            tracing::warn!(
-                "--allow-unauthenticated-webhooks: with no webhook secret active, anyone who \
-                 can reach the webhook can confirm bookings"
-            );
-        } else {
-            tracing::warn!(
-                "no webhook secret is active, so every delivery is refused with 401; create one \
-                 with: {program} secret create"
-            );
-        }
+        .is_empty();
+    if config.allow_unauthenticated_webhooks {
+        tracing::warn!(
+            "--allow-unauthenticated-webhooks: whenever no webhook secret is active, anyone who \
+             can reach the webhook can confirm bookings"
+        );
+    } else if no_secret {
+        tracing::warn!(
+            "no webhook secret is active, so every delivery is refused with 401; create one \
+             with: {program} secret create"
+        );
     }
     Ok(())
 }
