@@ -4,6 +4,7 @@ mod bookings;
 mod cli;
 mod helpers;
 mod probes;
+mod serve_binary;
 mod webhook;
 mod webhook_auth;
 mod webhook_input;

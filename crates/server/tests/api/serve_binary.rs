@@ -1,0 +1,205 @@
+//! `partner-portal serve` as an operator runs it: the real binary in its own process.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use portal_core::{OwnRef, PartnerId, Reference};
+use portal_store::Store;
+use serde_json::{Value, json};
+
+use crate::helpers::{PROVIDER, cli_command};
+
+/// A `serve` process and the JSON log lines it has written so far.
+struct Server {
+    child: Child,
+    address: SocketAddr,
+    log: mpsc::Receiver<Value>,
+}
+
+impl Server {
+    fn start(database_url: &str) -> Self {
+        let mut child = cli_command(database_url, &["serve", "--bind", "127.0.0.1:0"])
+            .env("PORTAL_LOG_FORMAT", "json")
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let log = follow(child.stderr.take().unwrap());
+
+        let mut server = Self {
+            child,
+            address: ([0, 0, 0, 0], 0).into(),
+            log,
+        };
+        let listening = server.log_until(|message| message == "partner portal listening");
+        let address = listening.last().unwrap()["address"].as_str().unwrap();
+        server.address = address.parse().unwrap();
+        server
+    }
+
+    /// The log lines up to and including the first whose message passes `wanted`.
+    fn log_until(&self, wanted: impl Fn(&str) -> bool) -> Vec<Value> {
+        let mut lines = Vec::new();
+        loop {
+            let Ok(line) = self.log.recv_timeout(Duration::from_secs(30)) else {
+                panic!("the awaited log line never came; the log so far: {lines:#?}");
+            };
+            let found = wanted(line["message"].as_str().unwrap_or_default());
+            lines.push(line);
+            if found {
+                return lines;
+            }
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads the process's JSON log lines on a thread of their own.
+fn follow(stderr: ChildStderr) -> mpsc::Receiver<Value> {
+    let (sender, receiver) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let value = serde_json::from_str(&line)
+                .unwrap_or_else(|_| panic!("a log line that is not JSON: {line}"));
+            if sender.send(value).is_err() {
+                break;
+            }
+        }
+    });
+    receiver
+}
+
+fn run_cli(database_url: &str, args: &[&str]) -> String {
+    let output = cli_command(database_url, args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn last_line(text: &str) -> String {
+    text.lines().last().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn on_first_start_it_says_how_to_make_the_admin_and_the_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+
+    let server = Server::start(&database_url);
+
+    let setup = server.log_until(|message| message.contains("secret create"));
+    let warnings: Vec<&str> = setup
+        .iter()
+        .filter(|line| line["level"] == "WARN")
+        .map(|line| line["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("not https")),
+        "{warnings:?}"
+    );
+    let admin = warnings
+        .iter()
+        .find(|w| w.contains("no admin account"))
+        .unwrap();
+    assert!(
+        admin.ends_with("user add you@example.com --role admin"),
+        "{admin}"
+    );
+    let ready = reqwest::get(server.url("/readyz")).await.unwrap();
+    assert_eq!(ready.status(), 200);
+}
+
+#[tokio::test]
+async fn a_confirmation_answered_200_survives_the_process_being_killed() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    run_cli(&database_url, &["partner", "add", "acme"]);
+    run_cli(&database_url, &["provider", "add", PROVIDER]);
+    let secret = last_line(&run_cli(&database_url, &["secret", "create"]));
+    let token = last_line(&run_cli(&database_url, &["token", "create", "tests"]));
+    let mut server = Server::start(&database_url);
+    let client = reqwest::Client::new();
+
+    let booking: Value = client
+        .post(server.url("/api/v1/bookings"))
+        .bearer_auth(&token)
+        .json(&json!({ "care_provider": PROVIDER, "internal_ref": "ORD_7" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let confirmation = json!({
+        "SourceSystem": "Kaddio",
+        "CareProvider": PROVIDER,
+        "AdditionalInfo": booking["reference"],
+        "ExternalBookingId": "kaddio-1",
+    });
+    let delivered = client
+        .post(server.url("/webhooks/kaddio"))
+        .header("X-API-Key", &secret)
+        .json(&confirmation)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delivered.status(), 200);
+
+    server.child.kill().unwrap(); // SIGKILL: no shutdown, no flush.
+    server.child.wait().unwrap();
+
+    let store = Store::open(&database_url).await.unwrap();
+    let reference = Reference::new(
+        PartnerId::parse("acme").unwrap(),
+        OwnRef::parse("ORD_7").unwrap(),
+    );
+    let stored = store.booking(&reference).await.unwrap().unwrap();
+    assert_eq!(stored.kaddio_booking_ids, ["kaddio-1"]);
+    let logged: Vec<String> = server.log.try_iter().map(|line| line.to_string()).collect();
+    let logged = logged.join("\n");
+    assert!(logged.contains("webhook delivery stored"), "{logged}");
+    assert!(!logged.contains(&secret), "the secret was logged");
+    assert!(!logged.contains(&token), "the token was logged");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_server_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let mut server = Server::start(&database_url);
+    // Answering a request shows the server is past its start, with its signal handlers set.
+    let ready = reqwest::get(server.url("/readyz")).await.unwrap();
+    assert_eq!(ready.status(), 200);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "{exit}");
+    let logged: Vec<Value> = server.log.iter().collect();
+    assert!(
+        logged
+            .iter()
+            .any(|line| line["message"].as_str().unwrap().contains("shutting down"))
+    );
+}
