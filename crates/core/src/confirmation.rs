@@ -83,7 +83,7 @@ impl Confirmation {
             None => problems.push("SourceSystem is missing".to_owned()),
         }
         let care_provider = match required(object, "CareProvider") {
-            Ok(url) => CareProvider::parse(url)
+            Ok(url) => CareProvider::parse_origin_of(url)
                 .map_err(|e| problems.push(format!("CareProvider: {e}")))
                 .ok(),
             Err(problem) => {

@@ -10,25 +10,33 @@ use crate::ValidationError;
 pub struct CareProvider(String);
 
 impl CareProvider {
+    /// Parses a care provider's address as an admin types it: the origin alone, so that a
+    /// path or query, which would be dropped, is refused instead.
     pub fn parse(value: &str) -> Result<Self, ValidationError> {
-        let refuse = |why: &str| {
-            ValidationError::new(format!(
-                "care provider {value:?} {why}; expected e.g. https://example.kaddio.com"
-            ))
-        };
-        let url = Url::parse(value.trim()).map_err(|_| refuse("is not a URL"))?;
-        if url.scheme() != "https" {
-            return Err(refuse("must use https"));
-        }
+        let url = parse_https(value)?;
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(refuse("must not hold a user name or password"));
+            return Err(refusal(value, "must not hold a user name or password"));
         }
         if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
-            return Err(refuse(
+            return Err(refusal(
+                value,
                 "must be the provider's address alone, with no path or query",
             ));
         }
-        let host = url.host_str().ok_or_else(|| refuse("has no host"))?;
+        Self::from_origin(value, &url)
+    }
+
+    /// Reads the care provider Kaddio names in a confirmation: any https URL, reduced to its
+    /// origin. Kaddio sends the bare origin, and a confirmation that came with a path is
+    /// still the same provider's.
+    pub fn parse_origin_of(value: &str) -> Result<Self, ValidationError> {
+        Self::from_origin(value, &parse_https(value)?)
+    }
+
+    fn from_origin(value: &str, url: &Url) -> Result<Self, ValidationError> {
+        let host = url
+            .host_str()
+            .ok_or_else(|| refusal(value, "has no host"))?;
         let normalized = match url.port() {
             Some(port) => format!("https://{host}:{port}"),
             None => format!("https://{host}"),
@@ -47,6 +55,20 @@ impl CareProvider {
             .finish();
         format!("{}/booking?{query}", self.0)
     }
+}
+
+fn parse_https(value: &str) -> Result<Url, ValidationError> {
+    let url = Url::parse(value.trim()).map_err(|_| refusal(value, "is not a URL"))?;
+    if url.scheme() != "https" {
+        return Err(refusal(value, "must use https"));
+    }
+    Ok(url)
+}
+
+fn refusal(value: &str, why: &str) -> ValidationError {
+    ValidationError::new(format!(
+        "care provider {value:?} {why}; expected e.g. https://example.kaddio.com"
+    ))
 }
 
 impl fmt::Display for CareProvider {
@@ -94,6 +116,24 @@ mod tests {
         ] {
             assert!(CareProvider::parse(bad).is_err(), "{bad:?} was accepted");
         }
+    }
+
+    #[test]
+    fn a_delivered_address_is_reduced_to_its_origin() {
+        for delivered in [
+            "https://Example.kaddio.com/sv/boka?x=1",
+            "https://user@example.kaddio.com/",
+            "https://example.kaddio.com#top",
+        ] {
+            let provider = CareProvider::parse_origin_of(delivered).unwrap();
+            assert_eq!(
+                provider.as_str(),
+                "https://example.kaddio.com",
+                "{delivered:?}"
+            );
+        }
+        assert!(CareProvider::parse_origin_of("http://example.kaddio.com").is_err());
+        assert!(CareProvider::parse_origin_of("not a url").is_err());
     }
 
     #[test]

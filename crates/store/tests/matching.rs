@@ -12,19 +12,26 @@ use proptest::prelude::*;
 
 const PROVIDER: &str = "https://example.kaddio.com";
 
-/// The rule, stated over plain strings: the `{partner}_{own}` reading first, then the
-/// whole value as an own reference.
-fn model(bookings: &[(String, String)], additional_info: &str) -> Option<String> {
+/// The rule, stated over plain strings: a configured partner ID, `_` and a non-empty rest
+/// names that partner's booking with the rest as its own reference; any other value names
+/// the booking whose own reference it is, whichever partner's.
+fn model(
+    partners: &[String],
+    bookings: &[(String, String)],
+    additional_info: &str,
+) -> Option<String> {
     let find = |partner: Option<&str>, own: &str| {
         bookings
             .iter()
             .find(|(p, o)| o == own && partner.is_none_or(|partner| partner == p))
             .map(|(p, o)| format!("{p}_{o}"))
     };
-    additional_info
-        .split_once('_')
-        .and_then(|(partner, own)| find(Some(partner), own))
-        .or_else(|| find(None, additional_info))
+    match additional_info.split_once('_') {
+        Some((partner, own)) if !own.is_empty() && partners.iter().any(|p| p == partner) => {
+            find(Some(partner), own)
+        }
+        _ => find(None, additional_info),
+    }
 }
 
 /// What a delivery's `AdditionalInfo` holds: often exactly a booking's reference or own
@@ -112,14 +119,14 @@ async fn check(partners: Vec<String>, bookings: Vec<(String, String)>, infos: Ve
                 confirmation,
             },
         };
-        let recorded = store.record_delivery(delivery).await.unwrap();
+        let recorded = store.record_delivery(&delivery).await.unwrap();
 
         let matched = recorded
             .booking
             .map(|booking| booking.reference.to_string());
         assert_eq!(
             matched,
-            model(&bookings, info),
+            model(&partners, &bookings, info),
             "AdditionalInfo {info:?} in {bookings:?}"
         );
         let expected_outcome = match matched {
@@ -132,7 +139,7 @@ async fn check(partners: Vec<String>, bookings: Vec<(String, String)>, infos: Ve
     // Exactly the named bookings changed.
     let named: BTreeSet<_> = infos
         .iter()
-        .filter_map(|info| model(&bookings, info))
+        .filter_map(|info| model(&partners, &bookings, info))
         .collect();
     for (partner, own) in &bookings {
         let reference = Reference::new(

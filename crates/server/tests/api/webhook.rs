@@ -1,7 +1,8 @@
 //! What a confirmation does to bookings.
 
-use portal_core::DeliveryOutcome;
+use portal_core::{DeliveryOutcome, PartnerId};
 use serde_json::{Value, json};
+use tokio::task::JoinSet;
 
 use crate::helpers::{OTHER_PROVIDER, PROVIDER, TestApp, confirmation, spawn_app};
 
@@ -136,6 +137,68 @@ async fn foreign_prefix_goes_to_the_unmatched_inbox() {
         app.delivery_log().await[0].outcome,
         DeliveryOutcome::Unmatched
     );
+}
+
+#[tokio::test]
+async fn a_configured_prefix_is_never_read_as_another_partners_own_reference() {
+    let app = spawn_app().await;
+    let beta = PartnerId::parse("beta").unwrap();
+    app.store.add_partner(&beta).await.unwrap();
+    let reference = app
+        .book(json!({ "care_provider": PROVIDER, "partner_id": "beta", "internal_ref": "acme_X" }))
+        .await;
+    assert_eq!(reference, "beta_acme_X");
+
+    // acme's booking X does not exist; beta's booking is not what acme_X names.
+    deliver_ok(&app, &confirmation("acme_X", "kaddio-1")).await;
+
+    assert_eq!(app.booking(&reference).await["status"], "pending");
+    assert_eq!(app.unmatched().await[0]["additional_info"], "acme_X");
+}
+
+#[tokio::test]
+async fn a_care_provider_sent_with_a_path_is_the_same_provider() {
+    let app = spawn_app().await;
+    let reference = app.book(json!({ "care_provider": PROVIDER })).await;
+    let mut body = confirmation(&reference, "kaddio-1");
+    body["CareProvider"] = json!(format!("{PROVIDER}/sv/boka"));
+
+    deliver_ok(&app, &body).await;
+
+    let booking = app.booking(&reference).await;
+    assert_eq!(booking["status"], "confirmed");
+    assert_eq!(booking["flags"], json!([]));
+}
+
+#[tokio::test]
+async fn concurrent_confirmations_of_one_booking_each_add_their_kaddio_id_once() {
+    let app = spawn_app().await;
+    let reference = app.book(json!({ "care_provider": PROVIDER })).await;
+    let mut ids: Vec<String> = (0..20).map(|n| format!("kaddio-{n:02}")).collect();
+
+    let client = reqwest::Client::new();
+    let mut deliveries = JoinSet::new();
+    for id in &ids {
+        let request = client
+            .post(app.url("/webhooks/kaddio"))
+            .header("X-API-Key", &app.secret)
+            .json(&confirmation(&reference, id));
+        deliveries.spawn(request.send());
+    }
+    while let Some(response) = deliveries.join_next().await {
+        assert_eq!(response.unwrap().unwrap().status(), 200);
+    }
+
+    let booking = app.booking(&reference).await;
+    let mut stored: Vec<String> = serde_json::from_value(booking["kaddio_booking_ids"].clone())
+        .expect("a list of Kaddio IDs");
+    stored.sort();
+    ids.sort();
+    assert_eq!(stored, ids);
+    assert_eq!(booking["flags"], json!(["second_kaddio_booking"]));
+    let log = app.delivery_log().await;
+    assert_eq!(log.len(), 20);
+    assert!(log.iter().all(|d| d.outcome == DeliveryOutcome::Confirmed));
 }
 
 #[tokio::test]
