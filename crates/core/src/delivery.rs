@@ -18,6 +18,9 @@ pub enum DeliveryOutcome {
     MalformedJson,
     /// JSON, but not a valid confirmation; it waits in the unmatched inbox.
     InvalidPayload,
+    /// The connection broke before the whole body arrived; what did arrive is kept, and it
+    /// waits in the unmatched inbox.
+    IncompleteBody,
     /// Refused unread: the body was over the size limit.
     TooLarge,
     /// Refused unread: the body was not declared as JSON.
@@ -25,12 +28,13 @@ pub enum DeliveryOutcome {
 }
 
 impl DeliveryOutcome {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Confirmed,
         Self::Duplicate,
         Self::Unmatched,
         Self::MalformedJson,
         Self::InvalidPayload,
+        Self::IncompleteBody,
         Self::TooLarge,
         Self::UnsupportedMediaType,
     ];
@@ -42,6 +46,7 @@ impl DeliveryOutcome {
             Self::Unmatched => "unmatched",
             Self::MalformedJson => "malformed_json",
             Self::InvalidPayload => "invalid_payload",
+            Self::IncompleteBody => "incomplete_body",
             Self::TooLarge => "too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
         }
@@ -52,7 +57,7 @@ impl DeliveryOutcome {
     pub fn http_status(self) -> u16 {
         match self {
             Self::Confirmed | Self::Duplicate | Self::Unmatched => 200,
-            Self::MalformedJson => 400,
+            Self::MalformedJson | Self::IncompleteBody => 400,
             Self::InvalidPayload => 422,
             Self::TooLarge => 413,
             Self::UnsupportedMediaType => 415,

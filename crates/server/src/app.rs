@@ -1,6 +1,7 @@
 //! The whole HTTP surface, assembled: webhook, JSON API and health probes.
 
 use std::any::Any;
+use std::time::Duration;
 
 use axum::Router;
 use axum::http::{Method, StatusCode, Uri};
@@ -10,11 +11,17 @@ use portal_webhook::WebhookState;
 use tower::ServiceBuilder;
 use tower_http::ServiceBuilderExt;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::api::{self, ApiError};
 use crate::health;
 use crate::telemetry::{self, REQUEST_ID_HEADER, RandomRequestId};
+
+/// How long a client may take to send a request body. Kaddio's are a few hundred bytes; a
+/// body that trickles in slower than this is cut off, and what arrived of a webhook
+/// delivery is kept.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn router(store: Store, webhook: WebhookState) -> Router {
     let layers = ServiceBuilder::new()
@@ -23,9 +30,12 @@ pub fn router(store: Store, webhook: WebhookState) -> Router {
             TraceLayer::new_for_http()
                 .make_span_with(telemetry::request_span)
                 .on_request(())
-                .on_response(telemetry::log_response),
+                .on_response(telemetry::log_response)
+                // A failed request is logged once, where it failed, with its cause.
+                .on_failure(()),
         )
         .propagate_request_id(REQUEST_ID_HEADER)
+        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(CatchPanicLayer::custom(panicked));
 
     Router::new()

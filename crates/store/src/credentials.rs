@@ -217,17 +217,27 @@ impl Store {
             }
         });
         if let Some(id) = matched {
-            let now = portal_core::now();
-            sqlx::query(
-                "UPDATE credentials SET last_used_at = ? \
-                 WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
-            )
-            .bind(now)
-            .bind(id)
-            .bind(now - LAST_USED_PRECISION)
-            .execute(&self.writer)
-            .await?;
+            // Knowing when a token was last used is worth a write, not a refused request.
+            if let Err(error) = self.mark_token_used(id).await {
+                tracing::warn!(%error, token_id = id, "could not note when the API token was used");
+            }
         }
         Ok(matched)
+    }
+
+    /// Notes that a token was used, unless that was noted in the last minute: this spares
+    /// the single writer a write on every API request.
+    async fn mark_token_used(&self, id: i64) -> Result<(), Error> {
+        let now = portal_core::now();
+        sqlx::query(
+            "UPDATE credentials SET last_used_at = ? WHERE id = ? \
+             AND (last_used_at IS NULL OR julianday(last_used_at) < julianday(?))",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(now - LAST_USED_PRECISION)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
     }
 }

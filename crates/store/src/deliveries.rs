@@ -3,14 +3,22 @@
 //! [`Store::record_delivery`] is the whole "store, then answer" path: the webhook answers
 //! Kaddio only after it returns, so a 200 means the delivery is on disk.
 
+use std::time::{Duration, Instant};
+
 use portal_core::{
-    Booking, ConfirmOutcome, Confirmation, DeliveryOutcome, MatchKeys, PayloadError, PayloadFields,
+    Booking, ConfirmOutcome, Confirmation, DeliveryOutcome, MatchKeys, PartnerId, PayloadError,
+    PayloadFields,
 };
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
 use crate::bookings::{booking_by_own_ref, booking_by_reference};
 use crate::{BookingChange, Error, Page, PageRequest, Store};
+
+/// How long a delivery is tried again while the database is locked by another process.
+const BUSY_RETRY_FOR: Duration = Duration::from_secs(15);
+const FIRST_RETRY_PAUSE: Duration = Duration::from_millis(50);
+const LAST_RETRY_PAUSE: Duration = Duration::from_secs(1);
 
 /// One authenticated request to the webhook.
 #[derive(Debug, Clone)]
@@ -29,6 +37,8 @@ pub enum Received {
     Refused { outcome: Refusal, detail: String },
     /// A body that is not a valid confirmation.
     Unreadable { body: Vec<u8>, error: PayloadError },
+    /// The connection broke before the body was whole; `partial` is what arrived.
+    Interrupted { partial: Vec<u8>, detail: String },
     /// A valid confirmation.
     Confirmation {
         body: Vec<u8>,
@@ -100,18 +110,37 @@ struct Effect {
 impl Store {
     /// Stores a delivery together with its effect on a booking or the unmatched inbox, in
     /// one transaction, and announces the changed booking after it commits.
-    pub async fn record_delivery(&self, delivery: Delivery) -> Result<Recorded, Error> {
+    ///
+    /// While another process holds the database's write lock, it tries again for up to 15
+    /// seconds: Kaddio will not send the delivery again, so waiting beats refusing.
+    pub async fn record_delivery(&self, delivery: &Delivery) -> Result<Recorded, Error> {
+        let started = Instant::now();
+        let mut pause = FIRST_RETRY_PAUSE;
+        loop {
+            match self.try_record_delivery(delivery).await {
+                Err(error) if error.is_busy() && started.elapsed() < BUSY_RETRY_FOR => {
+                    tracing::warn!(%error, "the database is busy; storing the delivery again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(LAST_RETRY_PAUSE);
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn try_record_delivery(&self, delivery: &Delivery) -> Result<Recorded, Error> {
         let mut tx = self.write().await?;
         let (effect, body) = match &delivery.received {
             Received::Refused { outcome, detail } => (refused(*outcome, detail), None),
             Received::Unreadable { body, error } => (unreadable(error), Some(body)),
+            Received::Interrupted { partial, detail } => (interrupted(detail), Some(partial)),
             Received::Confirmation { body, confirmation } => (
                 confirm(&mut tx, confirmation, delivery.received_at).await?,
                 Some(body),
             ),
         };
 
-        let delivery_id = insert_delivery(&mut tx, &delivery, &effect, body).await?;
+        let delivery_id = insert_delivery(&mut tx, delivery, &effect, body).await?;
         if let Some((fields, reason)) = &effect.unmatched {
             insert_unmatched(&mut tx, delivery_id, delivery.received_at, fields, reason).await?;
         }
@@ -185,6 +214,17 @@ fn refused(refusal: Refusal, detail: &str) -> Effect {
     }
 }
 
+/// A body cut short: what arrived may still name the booking, so staff get to see it.
+fn interrupted(detail: &str) -> Effect {
+    Effect {
+        outcome: DeliveryOutcome::IncompleteBody,
+        booking: None,
+        changed: false,
+        detail: Some(detail.to_owned()),
+        unmatched: Some((PayloadFields::default(), detail.to_owned())),
+    }
+}
+
 /// A body Kaddio will never send again in better shape: it goes to the unmatched inbox.
 fn unreadable(error: &PayloadError) -> Effect {
     let outcome = match error {
@@ -240,21 +280,33 @@ async fn confirm(
     }
 }
 
-/// Tries the ways `AdditionalInfo` may name a booking, in order (see [`MatchKeys`]).
+/// The booking `AdditionalInfo` names: by partner and own reference when it starts with a
+/// configured partner ID, otherwise by the whole value as an own reference (see
+/// [`MatchKeys`]).
 async fn find_booking(
     conn: &mut SqliteConnection,
     additional_info: &str,
 ) -> Result<Option<Booking>, Error> {
     let keys = MatchKeys::from_additional_info(additional_info);
     if let Some(reference) = &keys.prefixed
-        && let Some(booking) = booking_by_reference(conn, reference).await?
+        && partner_exists(conn, &reference.partner).await?
     {
-        return Ok(Some(booking));
+        return booking_by_reference(conn, reference).await;
     }
     match &keys.whole {
         Some(own_ref) => booking_by_own_ref(conn, own_ref).await,
         None => Ok(None),
     }
+}
+
+/// Whether the partner ID is configured here, enabled or not: a disabled partner's
+/// bookings are still confirmed.
+async fn partner_exists(conn: &mut SqliteConnection, partner: &PartnerId) -> Result<bool, Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM partners WHERE partner_id = ?")
+        .bind(partner.as_str())
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
 }
 
 async fn update_booking(conn: &mut SqliteConnection, booking: &Booking) -> Result<(), Error> {

@@ -97,7 +97,7 @@ impl Store {
     /// Every partner, active or not, in the order they were added.
     pub async fn partners(&self) -> Result<Vec<Partner>, Error> {
         let rows: Vec<PartnerRow> = sqlx::query_as(
-            "SELECT partner_id, created_at, disabled_at FROM partners ORDER BY created_at, partner_id",
+            "SELECT partner_id, created_at, disabled_at FROM partners ORDER BY rowid",
         )
         .fetch_all(&self.reader)
         .await?;

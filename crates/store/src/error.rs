@@ -14,8 +14,10 @@ pub enum Error {
     Rejected(String),
     #[error("{0}")]
     NotFound(String),
+    /// The URL's scheme names a database this build cannot use. Only the scheme is kept:
+    /// the rest of a URL may hold a password.
     #[error(
-        "unsupported database URL {0:?}: this build stores data in SQLite, \
+        "unsupported database URL scheme {0:?}: this build stores data in SQLite, \
          e.g. sqlite://data/portal.db"
     )]
     UnsupportedUrl(String),
@@ -33,7 +35,25 @@ pub enum Error {
     Corrupt(String),
 }
 
+/// SQLite's primary result codes for "another connection holds the lock".
+const SQLITE_BUSY: i64 = 5;
+const SQLITE_LOCKED: i64 = 6;
+
 impl Error {
+    /// Whether the failure was another connection holding the database's lock, so the same
+    /// operation may succeed a moment later.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Database(sqlx::Error::PoolTimedOut) => true,
+            Self::Database(sqlx::Error::Database(error)) => error
+                .code()
+                .and_then(|code| code.parse::<i64>().ok())
+                // Extended result codes keep the primary code in their low byte.
+                .is_some_and(|code| matches!(code & 0xff, SQLITE_BUSY | SQLITE_LOCKED)),
+            _ => false,
+        }
+    }
+
     pub(crate) fn corrupt(what: impl std::fmt::Display) -> Self {
         Self::Corrupt(what.to_string())
     }

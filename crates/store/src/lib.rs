@@ -59,7 +59,8 @@ impl Store {
     /// folder if missing, and migrates it to the current schema.
     pub async fn open(url: &str) -> Result<Self, Error> {
         if !url.starts_with("sqlite:") {
-            return Err(Error::UnsupportedUrl(url.to_owned()));
+            let scheme = url.split_once(':').map_or(url, |(scheme, _)| scheme);
+            return Err(Error::UnsupportedUrl(scheme.to_owned()));
         }
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
@@ -77,7 +78,7 @@ impl Store {
             .max_connections(1)
             .connect_with(options.clone())
             .await?;
-        MIGRATOR.run(&writer).await?;
+        migrate(&writer).await?;
         // An in-memory database lives in its one connection; nothing else can read it.
         let reader = if in_memory {
             writer.clone()
@@ -95,8 +96,9 @@ impl Store {
         })
     }
 
-    /// Whether the database answers a query.
+    /// Whether the database answers a query, on the writer's connection and a reader's.
     pub async fn ping(&self) -> Result<(), Error> {
+        sqlx::query("SELECT 1").execute(&self.writer).await?;
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
     }
@@ -124,6 +126,26 @@ impl Store {
     }
 }
 
+/// How often migrating is tried when another process migrates the same new database at
+/// the same moment.
+const MIGRATE_ATTEMPTS: usize = 3;
+
+/// Brings the schema up to date. SQLite's migrator takes no lock, so a `serve` and a CLI
+/// command started together on a new database can both try to apply the first migration;
+/// the one that loses finds it applied when it tries again.
+async fn migrate(writer: &SqlitePool) -> Result<(), Error> {
+    let mut attempt = 1;
+    loop {
+        match MIGRATOR.run(writer).await {
+            Err(error) if attempt < MIGRATE_ATTEMPTS => {
+                tracing::debug!(%error, attempt, "migrating again");
+                attempt += 1;
+            }
+            result => return Ok(result?),
+        }
+    }
+}
+
 fn create_parent_folder(path: &std::path::Path) -> Result<(), Error> {
     match path.parent() {
         Some(folder) if !folder.as_os_str().is_empty() => {
@@ -133,5 +155,35 @@ fn create_parent_folder(path: &std::path::Path) -> Result<(), Error> {
             })
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn pragma<T>(pool: &SqlitePool, name: &str) -> T
+    where
+        T: for<'r> sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite> + Send + Unpin,
+    {
+        sqlx::query_scalar(&format!("PRAGMA {name}"))
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn every_connection_commits_durably_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+        let store = Store::open(&url).await.unwrap();
+
+        for pool in [&store.writer, &store.reader] {
+            assert_eq!(pragma::<String>(pool, "journal_mode").await, "wal");
+            // 2 is FULL: the WAL is synced at every commit.
+            assert_eq!(pragma::<i64>(pool, "synchronous").await, 2);
+            assert_eq!(pragma::<i64>(pool, "foreign_keys").await, 1);
+        }
+        store.close().await;
     }
 }

@@ -31,8 +31,15 @@ impl Unauthorized {
     }
 }
 
-/// The webhook secret a delivery carried, or `None` when unauthenticated delivery is allowed.
-pub(crate) type Authenticated = Option<i64>;
+/// What a delivery's headers entitle it to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// It carried the active webhook secret with this ID.
+    Secret(i64),
+    /// No secret is active and the server was told to accept deliveries without one.
+    Open,
+    Refused(Unauthorized),
+}
 
 /// Finds the active webhook secret whose header the request carries with the right value.
 /// Several secrets may be active at once, so a rotation never refuses a delivery.
@@ -40,15 +47,15 @@ pub(crate) async fn authenticate(
     store: &Store,
     headers: &HeaderMap,
     allow_unauthenticated: bool,
-) -> Result<Result<Authenticated, Unauthorized>, Error> {
+) -> Result<Access, Error> {
     let secrets = store
         .active_credentials(CredentialKind::WebhookSecret)
         .await?;
     if secrets.is_empty() {
         return Ok(if allow_unauthenticated {
-            Ok(None)
+            Access::Open
         } else {
-            Err(Unauthorized::NoSecretConfigured)
+            Access::Refused(Unauthorized::NoSecretConfigured)
         });
     }
 
@@ -64,16 +71,16 @@ pub(crate) async fn authenticate(
         }
     }
     Ok(match (matched, carried_header) {
-        (Some(id), _) => Ok(Some(id)),
-        (None, false) => Err(Unauthorized::MissingHeader),
-        (None, true) => Err(Unauthorized::WrongValue),
+        (Some(id), _) => Access::Secret(id),
+        (None, false) => Access::Refused(Unauthorized::MissingHeader),
+        (None, true) => Access::Refused(Unauthorized::WrongValue),
     })
 }
 
 /// Counts refused deliveries and warns about them in the log, at most once a minute.
 /// The presented value is never logged.
 #[derive(Debug)]
-pub struct RejectionCounter {
+pub(crate) struct RejectionCounter {
     total: AtomicU64,
     since_warning: AtomicU64,
     last_warning: Mutex<Option<Instant>>,
@@ -90,13 +97,8 @@ impl Default for RejectionCounter {
 }
 
 impl RejectionCounter {
-    /// Deliveries refused since the server started.
-    pub fn total(&self) -> u64 {
-        self.total.load(Ordering::Relaxed)
-    }
-
     pub(crate) fn record(&self, reason: Unauthorized) {
-        self.total.fetch_add(1, Ordering::Relaxed);
+        let total = self.total.fetch_add(1, Ordering::Relaxed) + 1;
         self.since_warning.fetch_add(1, Ordering::Relaxed);
 
         let mut last_warning = self
@@ -110,6 +112,7 @@ impl RejectionCounter {
         let refused = self.since_warning.swap(0, Ordering::Relaxed);
         tracing::warn!(
             refused,
+            refused_since_start = total,
             latest_reason = reason.as_str(),
             "webhook deliveries refused with 401 since the last warning"
         );

@@ -19,7 +19,7 @@ use axum::Router;
 use axum::routing::post;
 use portal_store::Store;
 
-pub use auth::RejectionCounter;
+use auth::RejectionCounter;
 
 /// The largest body accepted; Kaddio's confirmations are a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -42,11 +42,6 @@ impl WebhookState {
             allow_unauthenticated,
             rejections: Arc::default(),
         }
-    }
-
-    /// Counts deliveries refused for a missing or wrong secret.
-    pub fn rejections(&self) -> Arc<RejectionCounter> {
-        Arc::clone(&self.rejections)
     }
 }
 

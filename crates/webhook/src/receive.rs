@@ -1,14 +1,14 @@
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::BodyExt;
 use portal_core::{Confirmation, DeliveryOutcome};
-use portal_store::{Delivery, Received, Recorded, Refusal};
+use portal_store::{Delivery, Received, Recorded, Refusal, Store};
 use serde_json::json;
 
-use crate::auth::{Unauthorized, authenticate};
+use crate::auth::{Access, Unauthorized, authenticate};
 use crate::{MAX_BODY_BYTES, WebhookState};
 
 /// Content types longer than this are cut before they are stored.
@@ -22,27 +22,63 @@ pub(crate) async fn receive(
 ) -> Response {
     let received_at = portal_core::now();
 
-    let credential_id =
-        match authenticate(&state.store, &headers, state.allow_unauthenticated).await {
-            Ok(Ok(credential_id)) => credential_id,
-            Ok(Err(reason)) => {
-                state.rejections.record(reason);
-                return unauthorized(reason);
-            }
-            Err(error) => return not_stored(&error),
-        };
+    let access = authenticate(&state.store, &headers, state.allow_unauthenticated).await;
+    let credential_id = match access {
+        Ok(Access::Secret(id)) => Some(id),
+        Ok(Access::Open) => None,
+        Ok(Access::Refused(reason)) => {
+            state.rejections.record(reason);
+            return unauthorized(reason);
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot check the webhook secret; the delivery was refused unread");
+            return not_stored();
+        }
+    };
 
-    let received = read(&headers, body).await;
     let delivery = Delivery {
         received_at,
         credential_id,
         content_type: content_type(&headers),
-        received,
+        received: read(&headers, body).await,
     };
-    match state.store.record_delivery(delivery).await {
-        Ok(recorded) => answer(&recorded),
-        Err(error) => not_stored(&error),
+    match store(state.store.clone(), delivery).await {
+        Some(recorded) => answer(&recorded),
+        None => not_stored(),
     }
+}
+
+/// Stores the delivery on a task of its own: if Kaddio hangs up while we wait for the
+/// database, this request is dropped, but the delivery is still stored.
+async fn store(store: Store, delivery: Delivery) -> Option<Recorded> {
+    let task = tokio::spawn(async move {
+        let stored = store.record_delivery(&delivery).await;
+        if let Err(error) = &stored {
+            log_lost(&delivery, error);
+        }
+        stored.ok()
+    });
+    task.await.unwrap_or_else(|panic| {
+        tracing::error!(%panic, "storing a webhook delivery panicked");
+        None
+    })
+}
+
+/// Kaddio will not send the delivery again, so the log line keeps what it carried for
+/// the operator to enter by hand.
+fn log_lost(delivery: &Delivery, error: &portal_store::Error) {
+    let body = match &delivery.received {
+        Received::Refused { .. } => None,
+        Received::Unreadable { body, .. } | Received::Confirmation { body, .. } => Some(body),
+        Received::Interrupted { partial, .. } => Some(partial),
+    };
+    tracing::error!(
+        %error,
+        received_at = %delivery.received_at,
+        credential_id = delivery.credential_id,
+        body = ?body.map(|body| String::from_utf8_lossy(body)),
+        "a webhook delivery could not be stored; its body is in this line"
+    );
 }
 
 /// Reads the body, refusing it unread when it is not declared as JSON or is too large.
@@ -64,29 +100,48 @@ async fn read(headers: &HeaderMap, body: Body) -> Received {
         return too_large();
     }
 
-    let body: Bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) if error.is::<LengthLimitError>() => return too_large(),
-        // The connection broke mid-body: the attempt is logged, with nothing to keep.
-        Err(error) => {
-            return Received::Unreadable {
-                body: Vec::new(),
-                error: portal_core::PayloadError::Malformed(format!(
-                    "the body could not be read: {error}"
-                )),
-            };
+    let body = match collect(body).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => return too_large(),
+        Err(BodyError::Interrupted { partial, error }) => {
+            let detail = format!(
+                "the connection broke after {} bytes of the body ({error})",
+                partial.len()
+            );
+            return Received::Interrupted { partial, detail };
         }
     };
     match Confirmation::from_json(&body) {
-        Ok(confirmation) => Received::Confirmation {
-            body: body.into(),
-            confirmation,
-        },
-        Err(error) => Received::Unreadable {
-            body: body.into(),
-            error,
-        },
+        Ok(confirmation) => Received::Confirmation { body, confirmation },
+        Err(error) => Received::Unreadable { body, error },
     }
+}
+
+enum BodyError {
+    TooLarge,
+    /// The body broke off; `partial` is what came before.
+    Interrupted {
+        partial: Vec<u8>,
+        error: String,
+    },
+}
+
+/// The whole body, up to [`MAX_BODY_BYTES`], keeping what arrived if it breaks off.
+async fn collect(mut body: Body) -> Result<Vec<u8>, BodyError> {
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|error| BodyError::Interrupted {
+            partial: std::mem::take(&mut bytes),
+            error: error.to_string(),
+        })?;
+        if let Some(data) = frame.data_ref() {
+            if bytes.len() + data.len() > MAX_BODY_BYTES {
+                return Err(BodyError::TooLarge);
+            }
+            bytes.extend_from_slice(data);
+        }
+    }
+    Ok(bytes)
 }
 
 /// `application/json`, with or without parameters such as `charset`.
@@ -125,7 +180,9 @@ fn answer(recorded: &Recorded) -> Response {
         DeliveryOutcome::Confirmed | DeliveryOutcome::Duplicate | DeliveryOutcome::Unmatched => {
             return (StatusCode::OK, Json(json!({ "received": true }))).into_response();
         }
-        DeliveryOutcome::MalformedJson | DeliveryOutcome::InvalidPayload => {
+        DeliveryOutcome::MalformedJson
+        | DeliveryOutcome::InvalidPayload
+        | DeliveryOutcome::IncompleteBody => {
             format!("{detail}; the delivery was kept for staff to resolve")
         }
         DeliveryOutcome::TooLarge | DeliveryOutcome::UnsupportedMediaType => detail.to_owned(),
@@ -148,9 +205,8 @@ fn unauthorized(reason: Unauthorized) -> Response {
     (StatusCode::UNAUTHORIZED, Json(json!({ "error": message }))).into_response()
 }
 
-/// The store failed: Kaddio will not retry, so this is logged loudly for the operator.
-fn not_stored(error: &portal_store::Error) -> Response {
-    tracing::error!(error = %error, "a webhook delivery could not be stored");
+/// The delivery is not stored; why is in the log, for the operator.
+fn not_stored() -> Response {
     let body =
         json!({ "error": "the delivery could not be stored; the portal's operator has been told" });
     (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()

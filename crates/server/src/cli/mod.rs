@@ -10,6 +10,7 @@ mod users;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use portal_store::Store;
+use url::Url;
 
 pub use credentials::{SecretCommand, TokenCommand};
 pub use directory::{PartnerCommand, ProviderCommand};
@@ -20,7 +21,8 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portal.db";
 
 /// The partner portal: bookings with Kaddio care providers for a partner company's staff,
 /// and the webhook through which Kaddio confirms them.
-#[derive(Debug, Parser)]
+// No `Debug`: the database URL may hold a password.
+#[derive(Parser)]
 #[command(name = "partner-portal", version, propagate_version = true)]
 pub struct Cli {
     /// Where the portal keeps its data. A SQLite file and its folder are created if missing.
@@ -62,7 +64,7 @@ impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
         let store = Store::open(&self.database_url)
             .await
-            .with_context(|| format!("cannot open the database {}", self.database_url))?;
+            .with_context(|| format!("cannot open the database {}", shown(&self.database_url)))?;
         let result = match self.command {
             Command::Serve(args) => args.run(&store).await,
             Command::User(command) => command.run(&store).await,
@@ -73,5 +75,28 @@ impl Cli {
         };
         store.close().await;
         result
+    }
+}
+
+/// A database URL as it may be shown: with its password, should it hold one, masked.
+fn shown(database_url: &str) -> String {
+    match Url::parse(database_url) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("****"));
+            url.to_string()
+        }
+        _ => database_url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn a_password_in_the_database_url_is_never_shown() {
+        let masked = shown("postgres://portal:hunter2hunter2@db.example.com/portal");
+        assert_eq!(masked, "postgres://portal:****@db.example.com/portal");
+        assert_eq!(shown("sqlite://data/portal.db"), "sqlite://data/portal.db");
     }
 }

@@ -1,11 +1,10 @@
 //! The `partner-portal` binary as operators script it.
 
-use std::io::Write;
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-use crate::helpers::{cli_command, spawn_app};
+use crate::helpers::{cli_command, cli_with_input, spawn_app};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
@@ -13,23 +12,6 @@ fn stdout(output: &Output) -> String {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-/// Runs the binary with `input` on standard input, as a script piping a password would.
-fn cli_with_input(database_url: &str, args: &[&str], input: &str) -> Output {
-    let mut child = cli_command(database_url, args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }
 
 /// A failure is one line on stderr, starting with `error:`, and a non-zero exit.

@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
 
@@ -174,6 +175,14 @@ impl TestApp {
         log
     }
 
+    /// A booking made and confirmed after whatever the test did: the server still serves.
+    pub async fn assert_still_serving(&self) {
+        let reference = self.book(json!({ "care_provider": PROVIDER })).await;
+        let response = self.deliver(&confirmation(&reference, "after")).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(self.booking(&reference).await["status"], "confirmed");
+    }
+
     /// Runs the real binary against this test's database.
     pub fn cli(&self, args: &[&str]) -> Output {
         cli_command(&self.database_url, args)
@@ -191,6 +200,23 @@ pub fn cli_command(database_url: &str, args: &[&str]) -> Command {
         .env_remove("RUST_LOG")
         .stdin(Stdio::null());
     command
+}
+
+/// Runs the binary with `input` on standard input, as a script piping a password would.
+pub fn cli_with_input(database_url: &str, args: &[&str], input: &str) -> Output {
+    let mut child = cli_command(database_url, args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
 
 pub async fn error_of(response: Response) -> String {

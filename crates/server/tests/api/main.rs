@@ -7,4 +7,5 @@ mod probes;
 mod serve_binary;
 mod webhook;
 mod webhook_auth;
+mod webhook_busy;
 mod webhook_input;

@@ -11,7 +11,7 @@ use portal_core::{OwnRef, PartnerId, Reference};
 use portal_store::Store;
 use serde_json::{Value, json};
 
-use crate::helpers::{PROVIDER, cli_command};
+use crate::helpers::{PROVIDER, cli_command, cli_with_input};
 
 /// A `serve` process and the JSON log lines it has written so far.
 struct Server {
@@ -125,10 +125,19 @@ async fn on_first_start_it_says_how_to_make_the_admin_and_the_secret() {
     assert_eq!(ready.status(), 200);
 }
 
+/// The README's walk-through, on the real binary: set up with the CLI, book through the
+/// API, confirm through the webhook, read the booking back; then a SIGKILL loses nothing.
 #[tokio::test]
-async fn a_confirmation_answered_200_survives_the_process_being_killed() {
+async fn a_confirmation_answered_200_shows_in_the_api_and_survives_the_process_being_killed() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let password = "correct horse battery staple";
+    let admin = cli_with_input(
+        &database_url,
+        &["user", "add", "admin@example.com", "--role", "admin"],
+        password,
+    );
+    assert!(admin.status.success(), "{admin:?}");
     run_cli(&database_url, &["partner", "add", "acme"]);
     run_cli(&database_url, &["provider", "add", PROVIDER]);
     let secret = last_line(&run_cli(&database_url, &["secret", "create"]));
@@ -160,6 +169,17 @@ async fn a_confirmation_answered_200_survives_the_process_being_killed() {
         .await
         .unwrap();
     assert_eq!(delivered.status(), 200);
+    let shown: Value = client
+        .get(server.url("/api/v1/bookings/acme_ORD_7"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["status"], "confirmed");
+    assert_eq!(shown["kaddio_booking_ids"], json!(["kaddio-1"]));
 
     server.child.kill().unwrap(); // SIGKILL: no shutdown, no flush.
     server.child.wait().unwrap();
@@ -174,9 +194,62 @@ async fn a_confirmation_answered_200_survives_the_process_being_killed() {
     let logged: Vec<String> = server.log.try_iter().map(|line| line.to_string()).collect();
     let logged = logged.join("\n");
     assert!(logged.contains("webhook delivery stored"), "{logged}");
-    assert!(!logged.contains(&secret), "the secret was logged");
-    assert!(!logged.contains(&token), "the token was logged");
+    assert!(!logged.contains("no admin account"), "{logged}");
+    for secret in [&secret, &token, password] {
+        assert!(!logged.contains(secret), "a secret was logged: {logged}");
+    }
     store.close().await;
+}
+
+#[tokio::test]
+async fn refused_deliveries_are_counted_in_one_warning_a_minute_without_their_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let secret = last_line(&run_cli(&database_url, &["secret", "create"]));
+    let server = Server::start(&database_url);
+    let client = reqwest::Client::new();
+    let guesses = ["ppw_guess-one", "ppw_guess-two", "ppw_guess-three"];
+
+    for guess in guesses {
+        let refused = client
+            .post(server.url("/webhooks/kaddio"))
+            .header("X-API-Key", guess)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 401);
+    }
+    // A delivery that passes, logged after everything the refused ones logged.
+    let accepted = client
+        .post(server.url("/webhooks/kaddio"))
+        .header("X-API-Key", &secret)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), 422);
+
+    let logged = server.log_until(|message| message == "webhook delivery stored");
+    let warnings: Vec<&Value> = logged
+        .iter()
+        .filter(|line| {
+            line["message"]
+                .as_str()
+                .unwrap()
+                .contains("refused with 401")
+        })
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0]["refused"], 1);
+    assert_eq!(warnings[0]["latest_reason"], "wrong secret value");
+    let logged = serde_json::to_string(&logged).unwrap();
+    for guess in guesses {
+        assert!(
+            !logged.contains(guess),
+            "a presented value was logged: {logged}"
+        );
+    }
 }
 
 #[tokio::test]

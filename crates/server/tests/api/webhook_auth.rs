@@ -18,6 +18,7 @@ async fn missing_secret_header_is_refused_and_nothing_is_stored() {
     assert!(error_of(response).await.contains("secret"));
     assert_eq!(app.booking(&reference).await["status"], "pending");
     assert!(app.delivery_log().await.is_empty());
+    app.assert_still_serving().await;
 }
 
 #[tokio::test]
@@ -33,6 +34,7 @@ async fn wrong_secret_value_is_refused() {
     assert_eq!(response.status(), 401);
     assert_eq!(app.booking(&reference).await["status"], "pending");
     assert!(app.delivery_log().await.is_empty());
+    app.assert_still_serving().await;
 }
 
 #[tokio::test]
@@ -94,6 +96,45 @@ async fn two_active_secrets_both_pass_during_a_rotation() {
         .map(|d| d.credential_id)
         .collect();
     assert_ne!(used[0], used[1]);
+}
+
+#[tokio::test]
+async fn rotating_the_secret_in_the_same_header_refuses_nothing_until_the_old_is_revoked() {
+    let app = spawn_app().await;
+    let reference = app.book(json!({ "care_provider": PROVIDER })).await;
+    let created = app.cli(&["secret", "create"]);
+    assert!(created.status.success());
+    let stdout = String::from_utf8(created.stdout).unwrap();
+    let new_secret = stdout.lines().last().unwrap().to_owned();
+    let old_id = app
+        .store
+        .credentials(CredentialKind::WebhookSecret)
+        .await
+        .unwrap()[0]
+        .id;
+
+    let old = app.deliver(&confirmation(&reference, "k1")).await;
+    let new = app
+        .deliver_with("X-API-Key", &new_secret, &confirmation(&reference, "k2"))
+        .await;
+    assert_eq!(old.status(), 200);
+    assert_eq!(new.status(), 200);
+
+    assert!(
+        app.cli(&["secret", "revoke", &old_id.to_string()])
+            .status
+            .success()
+    );
+    let old = app.deliver(&confirmation(&reference, "k3")).await;
+    let new = app
+        .deliver_with("X-API-Key", &new_secret, &confirmation(&reference, "k4"))
+        .await;
+    assert_eq!(old.status(), 401);
+    assert_eq!(new.status(), 200);
+    assert_eq!(
+        app.booking(&reference).await["kaddio_booking_ids"],
+        json!(["k1", "k2", "k4"])
+    );
 }
 
 #[tokio::test]

@@ -8,15 +8,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::{PROVIDER, TestApp, confirmation, error_of, spawn_app};
-
-/// The server still confirms a booking after whatever came before.
-async fn assert_still_serving(app: &TestApp) {
-    let reference = app.book(json!({ "care_provider": PROVIDER })).await;
-    let response = app.deliver(&confirmation(&reference, "after")).await;
-    assert_eq!(response.status(), 200);
-    assert_eq!(app.booking(&reference).await["status"], "confirmed");
-}
+use crate::helpers::{PROVIDER, confirmation, error_of, spawn_app};
 
 #[tokio::test]
 async fn malformed_json_is_400_and_kept_whole_in_the_unmatched_inbox() {
@@ -39,7 +31,7 @@ async fn malformed_json_is_400_and_kept_whole_in_the_unmatched_inbox() {
     assert_eq!(unmatched.len(), 1);
     assert_eq!(unmatched[0]["additional_info"], Value::Null);
     assert!(unmatched[0]["reason"].as_str().unwrap().contains("JSON"));
-    assert_still_serving(&app).await;
+    app.assert_still_serving().await;
 }
 
 #[tokio::test]
@@ -60,7 +52,7 @@ async fn a_missing_field_is_422_with_the_readable_fields_kept() {
         app.delivery_log().await[0].outcome,
         DeliveryOutcome::InvalidPayload
     );
-    assert_still_serving(&app).await;
+    app.assert_still_serving().await;
 }
 
 #[tokio::test]
@@ -92,7 +84,7 @@ async fn invalid_fields_are_422_each_named() {
     assert_eq!(not_an_object.status(), 422);
 
     assert_eq!(app.unmatched().await.len(), 6);
-    assert_still_serving(&app).await;
+    app.assert_still_serving().await;
 }
 
 #[tokio::test]
@@ -124,7 +116,7 @@ async fn a_body_over_64_kib_is_413_logged_without_its_body() {
     assert_eq!(log[0].outcome, DeliveryOutcome::TooLarge);
     assert_eq!(log[0].body, None);
     assert!(app.unmatched().await.is_empty());
-    assert_still_serving(&app).await;
+    app.assert_still_serving().await;
 }
 
 #[tokio::test]
@@ -155,7 +147,56 @@ async fn a_body_over_64_kib_without_a_declared_length_is_413_too() {
         app.delivery_log().await[0].outcome,
         DeliveryOutcome::TooLarge
     );
-    assert_still_serving(&app).await;
+    app.assert_still_serving().await;
+}
+
+#[tokio::test]
+async fn a_body_of_exactly_64_kib_is_accepted() {
+    let app = spawn_app().await;
+    let reference = app.book(json!({ "care_provider": PROVIDER })).await;
+    let mut body = confirmation(&reference, "kaddio-1");
+    body["Padding"] = json!("");
+    let padding = 64 * 1024 - serde_json::to_vec(&body).unwrap().len();
+    body["Padding"] = json!("x".repeat(padding));
+    assert_eq!(serde_json::to_vec(&body).unwrap().len(), 64 * 1024);
+
+    let response = app.deliver(&body).await;
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(app.booking(&reference).await["status"], "confirmed");
+}
+
+#[tokio::test]
+async fn a_body_cut_off_by_the_connection_is_kept_as_far_as_it_came() {
+    let app = spawn_app().await;
+    let partial = r#"{"SourceSystem":"Kaddio","AdditionalInfo":"acme_ORD_7","#;
+    let mut stream = TcpStream::connect(app.address).await.unwrap();
+    let request = format!(
+        "POST /webhooks/kaddio HTTP/1.1\r\nHost: portal\r\nX-API-Key: {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 500\r\n\r\n{partial}",
+        app.secret
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+
+    // Closing our side ends the body early; the answer can still be read.
+    stream.shutdown().await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    let log = app.delivery_log().await;
+    assert_eq!(log[0].outcome, DeliveryOutcome::IncompleteBody);
+    assert_eq!(log[0].body.as_deref(), Some(partial.as_bytes()));
+    let unmatched = app.unmatched().await;
+    assert!(
+        unmatched[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("after {} bytes", partial.len())),
+        "{unmatched:?}"
+    );
+    app.assert_still_serving().await;
 }
 
 #[tokio::test]
@@ -178,7 +219,7 @@ async fn a_body_not_declared_as_json_is_415_logged_without_its_body() {
     assert!(log.iter().all(|d| d.body.is_none()));
     assert_eq!(log[0].content_type.as_deref(), Some("text/plain"));
     assert!(app.unmatched().await.is_empty());
-    assert_still_serving(&app).await;
+    app.assert_still_serving().await;
 }
 
 #[tokio::test]
@@ -215,5 +256,5 @@ async fn only_post_is_allowed_and_other_paths_are_json_404s() {
         .unwrap();
     assert_eq!(elsewhere.status(), 404);
     assert!(!error_of(elsewhere).await.is_empty());
-    assert_still_serving(&app).await;
+    app.assert_still_serving().await;
 }
