@@ -7,6 +7,7 @@ use http_body_util::BodyExt;
 use portal_core::{Confirmation, DeliveryOutcome};
 use portal_store::{Delivery, Received, Recorded, Refusal, Store};
 use serde_json::json;
+use tracing::{Instrument, Span};
 
 use crate::auth::{Access, Unauthorized, authenticate};
 use crate::{MAX_BODY_BYTES, WebhookState};
@@ -51,13 +52,15 @@ pub(crate) async fn receive(
 /// Stores the delivery on a task of its own: if Kaddio hangs up while we wait for the
 /// database, this request is dropped, but the delivery is still stored.
 async fn store(store: Store, delivery: Delivery) -> Option<Recorded> {
-    let task = tokio::spawn(async move {
+    let storing = async move {
         let stored = store.record_delivery(&delivery).await;
         if let Err(error) = &stored {
             log_lost(&delivery, error);
         }
         stored.ok()
-    });
+    };
+    // The request's span goes along, so the task's log lines carry its request id.
+    let task = tokio::spawn(storing.instrument(Span::current()));
     task.await.unwrap_or_else(|panic| {
         tracing::error!(%panic, "storing a webhook delivery panicked");
         None

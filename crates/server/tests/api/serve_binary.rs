@@ -22,7 +22,12 @@ struct Server {
 
 impl Server {
     fn start(database_url: &str) -> Self {
-        let mut child = cli_command(database_url, &["serve", "--bind", "127.0.0.1:0"])
+        Self::start_with(database_url, &[])
+    }
+
+    fn start_with(database_url: &str, flags: &[&str]) -> Self {
+        let args = [&["serve", "--bind", "127.0.0.1:0"], flags].concat();
+        let mut child = cli_command(database_url, &args)
             .env("PORTAL_LOG_FORMAT", "json")
             .stderr(Stdio::piped())
             .spawn()
@@ -123,6 +128,24 @@ async fn on_first_start_it_says_how_to_make_the_admin_and_the_secret() {
     );
     let ready = reqwest::get(server.url("/readyz")).await.unwrap();
     assert_eq!(ready.status(), 200);
+}
+
+#[tokio::test]
+async fn allowing_unauthenticated_webhooks_is_warned_about_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+
+    let server = Server::start_with(&database_url, &["--allow-unauthenticated-webhooks"]);
+
+    let setup = server.log_until(|message| message.contains("--allow-unauthenticated-webhooks"));
+    assert_eq!(setup.last().unwrap()["level"], "WARN");
+    let open = reqwest::Client::new()
+        .post(server.url("/webhooks/kaddio"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(open.status(), 422, "a delivery without a secret is read");
 }
 
 /// The README's walk-through, on the real binary: set up with the CLI, book through the

@@ -258,3 +258,14 @@ async fn only_post_is_allowed_and_other_paths_are_json_404s() {
     assert!(!error_of(elsewhere).await.is_empty());
     app.assert_still_serving().await;
 }
+
+#[tokio::test]
+async fn a_delivery_the_database_cannot_take_is_503_never_200() {
+    let app = spawn_app().await;
+    app.store.close().await;
+
+    let response = app.deliver(&confirmation("acme_X", "kaddio-1")).await;
+
+    assert_eq!(response.status(), 503);
+    assert!(error_of(response).await.contains("could not be stored"));
+}
