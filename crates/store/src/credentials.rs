@@ -4,11 +4,13 @@
 use std::fmt;
 
 use portal_core::{SecretDigest, SecretKind, SecretValue};
+use sqlx::SqliteConnection;
 use time::{Duration, OffsetDateTime};
 
 use crate::{Error, Store};
 
-/// A token used within this long is not marked as used again, to spare a write per request.
+/// A credential used within this long is not marked as used again, to spare a write per
+/// request.
 const LAST_USED_PRECISION: Duration = Duration::minutes(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,19 +227,27 @@ impl Store {
         Ok(matched)
     }
 
-    /// Notes that a token was used, unless that was noted in the last minute: this spares
-    /// the single writer a write on every API request.
     async fn mark_token_used(&self, id: i64) -> Result<(), Error> {
-        let now = portal_core::now();
-        sqlx::query(
-            "UPDATE credentials SET last_used_at = ? WHERE id = ? \
-             AND (last_used_at IS NULL OR julianday(last_used_at) < julianday(?))",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(now - LAST_USED_PRECISION)
-        .execute(&self.writer)
-        .await?;
-        Ok(())
+        let mut conn = self.writer.acquire().await?;
+        mark_used(&mut conn, id, portal_core::now()).await
     }
+}
+
+/// Notes that a credential was used at `at`, unless that was noted in the minute before:
+/// the single writer is spared a row write on every request.
+pub(crate) async fn mark_used(
+    conn: &mut SqliteConnection,
+    id: i64,
+    at: OffsetDateTime,
+) -> Result<(), Error> {
+    sqlx::query(
+        "UPDATE credentials SET last_used_at = ? WHERE id = ? \
+         AND (last_used_at IS NULL OR julianday(last_used_at) < julianday(?))",
+    )
+    .bind(at)
+    .bind(id)
+    .bind(at - LAST_USED_PRECISION)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

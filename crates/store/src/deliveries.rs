@@ -13,6 +13,7 @@ use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
 use crate::bookings::{booking_by_own_ref, booking_by_reference};
+use crate::credentials::mark_used;
 use crate::{BookingChange, Error, Page, PageRequest, Store};
 
 /// How long a delivery is tried again while the database is locked by another process.
@@ -145,11 +146,7 @@ impl Store {
             insert_unmatched(&mut tx, delivery_id, delivery.received_at, fields, reason).await?;
         }
         if let Some(credential_id) = delivery.credential_id {
-            sqlx::query("UPDATE credentials SET last_used_at = ? WHERE id = ?")
-                .bind(delivery.received_at)
-                .bind(credential_id)
-                .execute(&mut *tx)
-                .await?;
+            mark_used(&mut tx, credential_id, delivery.received_at).await?;
         }
         tx.commit().await?;
 
