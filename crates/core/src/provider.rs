@@ -15,7 +15,10 @@ impl CareProvider {
     pub fn parse(value: &str) -> Result<Self, ValidationError> {
         let url = parse_https(value)?;
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(refusal(value, "must not hold a user name or password"));
+            // The value is not repeated: what stands before the @ may be a password.
+            return Err(ValidationError::new(
+                "a care provider's address must not hold a user name or password",
+            ));
         }
         if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
             return Err(refusal(
@@ -116,6 +119,12 @@ mod tests {
         ] {
             assert!(CareProvider::parse(bad).is_err(), "{bad:?} was accepted");
         }
+    }
+
+    #[test]
+    fn a_refused_address_with_a_password_does_not_repeat_it() {
+        let error = CareProvider::parse("https://user:hunter2@example.kaddio.com").unwrap_err();
+        assert!(!error.to_string().contains("hunter2"), "{error}");
     }
 
     #[test]

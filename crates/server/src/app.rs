@@ -3,9 +3,9 @@
 use std::any::Any;
 use std::time::Duration;
 
-use axum::Router;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::{Router, middleware};
 use portal_store::Store;
 use portal_webhook::WebhookState;
 use tower::ServiceBuilder;
@@ -25,6 +25,7 @@ const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn router(store: Store, webhook: WebhookState) -> Router {
     let layers = ServiceBuilder::new()
+        .layer(middleware::map_request(telemetry::drop_unusable_request_id))
         .set_request_id(REQUEST_ID_HEADER, RandomRequestId)
         .layer(
             TraceLayer::new_for_http()

@@ -95,6 +95,23 @@ pub async fn report_setup(store: &Store, config: &ServeConfig) -> Result<(), por
             "no admin account yet; create the first one with: {program} user add you@example.com --role admin"
         );
     }
+    if !store
+        .partners()
+        .await?
+        .iter()
+        .any(|partner| partner.is_active())
+    {
+        tracing::warn!(
+            "no partner ID yet, so no booking can be made; add the one Kaddio gave you with: \
+             {program} partner add ID"
+        );
+    }
+    if !store.care_providers().await?.iter().any(|p| p.is_active()) {
+        tracing::warn!(
+            "no care provider yet, so no booking can be made; add one with: \
+             {program} provider add https://NAME.kaddio.com --name NAME"
+        );
+    }
     let no_secret = store
         .active_credentials(CredentialKind::WebhookSecret)
         .await?
@@ -108,6 +125,15 @@ pub async fn report_setup(store: &Store, config: &ServeConfig) -> Result<(), por
         tracing::warn!(
             "no webhook secret is active, so every delivery is refused with 401; create one \
              with: {program} secret create"
+        );
+    }
+    if store
+        .active_credentials(CredentialKind::ApiToken)
+        .await?
+        .is_empty()
+    {
+        tracing::info!(
+            "no API token yet; the partner's backend needs one for /api/v1: {program} token create NAME"
         );
     }
     Ok(())

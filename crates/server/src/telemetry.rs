@@ -1,5 +1,6 @@
 //! Logging: `RUST_LOG` picks what is logged, `PORTAL_LOG_FORMAT=json` makes it JSON lines.
 
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::bail;
@@ -16,13 +17,19 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 const KNOWN_VARIABLES: [&str; 3] = ["PORTAL_BIND", "PORTAL_PUBLIC_URL", "PORTAL_LOG_FORMAT"];
 
 /// Installs the global subscriber. The server logs at `info` by default; the CLI, whose
-/// output is for the person at the terminal, only at `warn`.
+/// output is for the person at the terminal, only at `warn`, and leaves sqlx's warnings
+/// about slow statements out: its own error line says what went wrong.
 pub fn init(serving: bool) -> anyhow::Result<()> {
-    let default_directives = if serving { "info,sqlx=warn" } else { "warn" };
+    let default_directives = if serving {
+        "info,sqlx=warn"
+    } else {
+        "warn,sqlx=error"
+    };
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_directives));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     match std::env::var("PORTAL_LOG_FORMAT").as_deref() {
         Ok("json") => builder.json().flatten_event(true).init(),
@@ -37,6 +44,30 @@ pub fn init(serving: bool) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The longest request id taken from a client, enough for a UUID or nginx's `$request_id`.
+const MAX_REQUEST_ID_LEN: usize = 128;
+
+/// Keeps a request id sent by a proxy only when it is short and plain, so that a client
+/// cannot write what it likes into every log line; without one, a fresh id is made.
+pub async fn drop_unusable_request_id(
+    mut request: axum::extract::Request,
+) -> axum::extract::Request {
+    let usable = request
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .is_none_or(|value| {
+            value.len() <= MAX_REQUEST_ID_LEN
+                && value
+                    .as_bytes()
+                    .iter()
+                    .all(|byte| byte.is_ascii_alphanumeric() || b"-_.:".contains(byte))
+        });
+    if !usable {
+        request.headers_mut().remove(REQUEST_ID_HEADER);
+    }
+    request
 }
 
 /// Request ids: 64 random bits in hex, enough to find one request's lines in a busy log.
@@ -58,7 +89,7 @@ pub fn request_span<B>(request: &Request<B>) -> Span {
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str);
+        .map_or("none", MatchedPath::as_str);
     let request_id = request
         .headers()
         .get(REQUEST_ID_HEADER)

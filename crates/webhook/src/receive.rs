@@ -7,9 +7,10 @@ use http_body_util::BodyExt;
 use portal_core::{Confirmation, DeliveryOutcome};
 use portal_store::{Delivery, Received, Recorded, Refusal, Store};
 use serde_json::json;
+use time::format_description::well_known::Rfc3339;
 use tracing::{Instrument, Span};
 
-use crate::auth::{Access, Unauthorized, authenticate};
+use crate::auth::{Access, authenticate};
 use crate::{MAX_BODY_BYTES, WebhookState};
 
 /// Content types longer than this are cut before they are stored.
@@ -29,7 +30,7 @@ pub(crate) async fn receive(
         Ok(Access::Open) => None,
         Ok(Access::Refused(reason)) => {
             state.rejections.record(reason);
-            return unauthorized(reason);
+            return unauthorized();
         }
         Err(error) => {
             tracing::error!(%error, "cannot check the webhook secret; the delivery was refused unread");
@@ -44,7 +45,7 @@ pub(crate) async fn receive(
         received: read(&headers, body).await,
     };
     match store(state.store.clone(), delivery).await {
-        Some(recorded) => answer(&recorded),
+        Some(recorded) => answer(&recorded, credential_id),
         None => not_stored(),
     }
 }
@@ -75,11 +76,12 @@ fn log_lost(delivery: &Delivery, error: &portal_store::Error) {
         Received::Unreadable { body, .. } | Received::Confirmation { body, .. } => Some(body),
         Received::Interrupted { partial, .. } => Some(partial),
     };
+    let received_at = delivery.received_at.format(&Rfc3339).unwrap_or_default();
     tracing::error!(
         %error,
-        received_at = %delivery.received_at,
+        received_at,
         credential_id = delivery.credential_id,
-        body = ?body.map(|body| String::from_utf8_lossy(body)),
+        body = body.map(|body| String::from_utf8_lossy(body).into_owned()),
         "a webhook delivery could not be stored; its body is in this line"
     );
 }
@@ -162,7 +164,9 @@ fn content_type(headers: &HeaderMap) -> Option<String> {
     Some(text.chars().take(MAX_CONTENT_TYPE_CHARS).collect())
 }
 
-fn answer(recorded: &Recorded) -> Response {
+/// Answers a stored delivery; `credential_id` is the secret it carried, `None` when none
+/// was asked for.
+fn answer(recorded: &Recorded, credential_id: Option<i64>) -> Response {
     let outcome = recorded.outcome;
     let reference = recorded
         .booking
@@ -172,6 +176,7 @@ fn answer(recorded: &Recorded) -> Response {
         delivery_id = recorded.delivery_id,
         outcome = outcome.as_str(),
         reference,
+        credential_id,
         "webhook delivery stored"
     );
 
@@ -196,16 +201,10 @@ fn answer(recorded: &Recorded) -> Response {
     (status, Json(body)).into_response()
 }
 
-fn unauthorized(reason: Unauthorized) -> Response {
-    let message = match reason {
-        Unauthorized::NoSecretConfigured => {
-            "no webhook secret is configured; an admin creates one with `partner-portal secret create`"
-        }
-        Unauthorized::MissingHeader | Unauthorized::WrongValue => {
-            "missing or wrong webhook secret header"
-        }
-    };
-    (StatusCode::UNAUTHORIZED, Json(json!({ "error": message }))).into_response()
+/// One answer for every refusal: why is the operator's to read in the log, not the caller's.
+fn unauthorized() -> Response {
+    let body = json!({ "error": "missing or wrong webhook secret header" });
+    (StatusCode::UNAUTHORIZED, Json(body)).into_response()
 }
 
 /// The delivery is not stored; why is in the log, for the operator.

@@ -80,6 +80,7 @@ pub async fn cancel(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     status: Option<String>,
     limit: Option<String>,

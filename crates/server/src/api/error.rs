@@ -4,6 +4,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::MAX_BODY_BYTES;
+
 /// Every failed API request becomes one of these, and this is the one place where it
 /// turns into a response: `{"error": "…"}` with a status. Internal failures are logged
 /// here, once, and the client sees only a generic sentence.
@@ -58,14 +60,39 @@ impl From<portal_core::ValidationError> for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
-        Self::new(rejection.status(), rejection.body_text())
+        let message = match &rejection {
+            JsonRejection::JsonDataError(error) => {
+                format!("the JSON body does not fit: {}", cause(error))
+            }
+            JsonRejection::JsonSyntaxError(error) => {
+                format!("the body is not valid JSON: {}", cause(error))
+            }
+            JsonRejection::MissingJsonContentType(_) => {
+                "Content-Type must be application/json".to_owned()
+            }
+            _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                format!("the body is larger than {} KiB", MAX_BODY_BYTES / 1024)
+            }
+            _ => rejection.body_text(),
+        };
+        Self::new(rejection.status(), message)
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        Self::bad_request(rejection.body_text())
+        match &rejection {
+            QueryRejection::FailedToDeserializeQueryString(error) => {
+                Self::bad_request(format!("the query does not fit: {}", cause(error)))
+            }
+            _ => Self::bad_request(rejection.body_text()),
+        }
     }
+}
+
+/// What serde said, without the framework's framing around it.
+fn cause(error: &(dyn std::error::Error + 'static)) -> String {
+    error.source().unwrap_or(error).to_string()
 }
 
 impl From<PathRejection> for ApiError {

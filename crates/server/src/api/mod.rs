@@ -16,7 +16,7 @@ use portal_store::Store;
 pub use error::ApiError;
 
 /// Request bodies are small JSON objects; anything larger is a mistake or an attack.
-const MAX_BODY_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub fn router(store: Store) -> Router {
     Router::new()

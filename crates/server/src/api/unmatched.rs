@@ -11,6 +11,7 @@ use super::json::{ApiQuery, PageBody, UnmatchedBody};
 use super::paging::page_request;
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     limit: Option<String>,
     cursor: Option<String>,

@@ -75,7 +75,8 @@ impl SecretCommand {
                 revoke(store, kind, id).await?;
                 if store.active_credentials(kind).await?.is_empty() {
                     eprintln!(
-                        "warning: no webhook secret is active now; every delivery will be refused with 401"
+                        "warning: no webhook secret is active now; the server refuses every delivery \
+                         with 401 unless it runs with --allow-unauthenticated-webhooks"
                     );
                 }
             }

@@ -78,6 +78,35 @@ impl Cli {
     }
 }
 
+/// A failed command as one line for standard error: `error: ` and the chain of causes,
+/// each said once (a database error repeats its cause in its own message).
+pub fn error_line(error: &anyhow::Error) -> String {
+    let busy = error
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<portal_store::Error>())
+        .any(portal_store::Error::is_busy);
+    if busy {
+        return "error: the database is locked by another process (a sqlite3 shell, a backup?); \
+                nothing was changed, try again once it is done"
+            .to_owned();
+    }
+
+    let mut line = String::from("error: ");
+    let mut said = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if said.contains(&text) {
+            continue;
+        }
+        if !said.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+        said = text;
+    }
+    line
+}
+
 /// A database URL as it may be shown: with its password, should it hold one, masked.
 fn shown(database_url: &str) -> String {
     match Url::parse(database_url) {
@@ -91,7 +120,21 @@ fn shown(database_url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::shown;
+    use anyhow::Context;
+
+    use super::{error_line, shown};
+
+    #[test]
+    fn an_error_line_says_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let error = Err::<(), _>(anyhow::Error::new(io).context("could not read: no such file"))
+            .context("cannot open the database")
+            .unwrap_err();
+        assert_eq!(
+            error_line(&error),
+            "error: cannot open the database: could not read: no such file"
+        );
+    }
 
     #[test]
     fn a_password_in_the_database_url_is_never_shown() {

@@ -1,4 +1,4 @@
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::Args;
 use portal_store::Store;
 use tokio::net::TcpListener;
@@ -30,7 +30,8 @@ impl ServeArgs {
             .with_context(|| format!("cannot listen on {}", self.bind))?;
         let address = listener.local_addr()?;
         let public_url = match self.public_url {
-            Some(url) => url,
+            Some(url) if matches!(url.scheme(), "https" | "http") => url,
+            Some(url) => bail!("the public URL {url} must start with https:// (or http://)"),
             None => Url::parse(&format!("http://{address}")).context("the bind address")?,
         };
         let config = ServeConfig {

@@ -86,10 +86,14 @@ fn read_password() -> anyhow::Result<Password> {
         first
     } else {
         let mut line = String::new();
-        io::stdin()
+        let read = io::stdin()
             .lock()
             .read_line(&mut line)
             .context("cannot read the password")?;
+        ensure!(
+            read > 0,
+            "no password on standard input; pipe it in as one line, or run this in a terminal"
+        );
         let line = line.strip_suffix('\n').unwrap_or(&line);
         line.strip_suffix('\r').unwrap_or(line).to_owned()
     };

@@ -151,7 +151,11 @@ async fn bad_request_bodies_get_a_json_error_with_the_right_status() {
         .await
         .unwrap();
     assert_eq!(malformed.status(), 400);
-    assert!(!error_of(malformed).await.is_empty());
+    assert!(
+        error_of(malformed)
+            .await
+            .starts_with("the body is not valid JSON: ")
+    );
 
     let unknown_field = post(
         Some("application/json"),
@@ -168,7 +172,19 @@ async fn bad_request_bodies_get_a_json_error_with_the_right_status() {
 
     let not_json = post(Some("text/plain"), "care_provider=x").await.unwrap();
     assert_eq!(not_json.status(), 415);
-    assert!(!error_of(not_json).await.is_empty());
+    assert_eq!(
+        error_of(not_json).await,
+        "Content-Type must be application/json"
+    );
+
+    let too_large = app
+        .api_post(
+            "/bookings",
+            &json!({ "care_provider": PROVIDER, "label": "x".repeat(70_000) }),
+        )
+        .await;
+    assert_eq!(too_large.status(), 413);
+    assert_eq!(error_of(too_large).await, "the body is larger than 64 KiB");
 
     let no_type = post(None, "{}").await.unwrap();
     assert_eq!(no_type.status(), 415);
@@ -265,18 +281,21 @@ async fn bad_listing_parameters_are_refused_with_a_reason() {
         "limit=many",
         "cursor=42",
         "status=lost",
+        "colour=red",
     ] {
         let response = app.api_get(&format!("/bookings?{query}")).await;
         assert_eq!(response.status(), 400, "{query}");
         let error = error_of(response).await;
         let parameter = query.split('=').next().unwrap();
         assert!(
-            error.contains(parameter) || error.contains("lost"),
+            error.contains(parameter) || error.contains("lost") || error.contains("colour"),
             "{query}: {error}"
         );
     }
-    let unmatched = app.api_get("/unmatched?limit=0").await;
-    assert_eq!(unmatched.status(), 400);
+    for query in ["limit=0", "status=pending"] {
+        let unmatched = app.api_get(&format!("/unmatched?{query}")).await;
+        assert_eq!(unmatched.status(), 400, "{query}");
+    }
 }
 
 #[tokio::test]

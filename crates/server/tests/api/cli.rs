@@ -173,7 +173,15 @@ async fn invalid_input_is_refused_with_one_line_and_changes_nothing() {
     );
     assert_refused(
         &cli_with_input(&url, &["user", "add", "a@b.se", "--role", "staff"], ""),
-        "password",
+        "no password on standard input",
+    );
+    assert_refused(
+        &app.cli(&["provider", "add", "https://user:hunter2@x.kaddio.com"]),
+        "user name or password",
+    );
+    assert!(
+        !stderr(&app.cli(&["provider", "add", "https://user:hunter2@x.kaddio.com"]))
+            .contains("hunter2")
     );
 
     let after = [
@@ -203,6 +211,47 @@ async fn unusable_command_lines_are_refused_by_the_parser() {
             "{args:?}: {stderr}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_command_that_meets_a_locked_database_says_so_in_one_line() {
+    use sqlx::Connection;
+
+    let app = spawn_app().await;
+    let mut lock = sqlx::SqliteConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut lock)
+        .await
+        .unwrap();
+
+    let output = app.cli(&["partner", "add", "blocked"]);
+
+    assert_refused(&output, "locked by another process");
+    sqlx::query("ROLLBACK").execute(&mut lock).await.unwrap();
+    assert!(!stdout(&app.cli(&["partner", "list"])).contains("blocked"));
+}
+
+#[test]
+fn a_public_url_that_is_not_http_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+
+    let output = cli_command(
+        &database_url,
+        &[
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--public-url",
+            "ftp://portal.example.com",
+        ],
+    )
+    .output()
+    .unwrap();
+
+    assert_refused(&output, "https://");
 }
 
 #[test]

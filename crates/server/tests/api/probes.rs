@@ -62,3 +62,21 @@ async fn a_request_id_sent_by_a_proxy_is_kept() {
 
     assert_eq!(response.headers()["x-request-id"], "proxy-42");
 }
+
+#[tokio::test]
+async fn a_request_id_too_long_or_odd_to_log_is_replaced() {
+    let app = spawn_app().await;
+
+    for unusable in ["x".repeat(129), "two words".to_owned()] {
+        let response = reqwest::Client::new()
+            .get(app.url("/healthz"))
+            .header("x-request-id", &unusable)
+            .send()
+            .await
+            .unwrap();
+
+        let id = response.headers()["x-request-id"].to_str().unwrap();
+        assert_eq!(id.len(), 16, "{id}");
+        assert!(id.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+    }
+}
