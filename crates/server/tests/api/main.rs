@@ -8,4 +8,5 @@ mod serve_binary;
 mod webhook;
 mod webhook_auth;
 mod webhook_busy;
+mod webhook_hostile;
 mod webhook_input;
