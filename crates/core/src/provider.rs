@@ -15,10 +15,7 @@ impl CareProvider {
     pub fn parse(value: &str) -> Result<Self, ValidationError> {
         let url = parse_https(value)?;
         if !url.username().is_empty() || url.password().is_some() {
-            // The value is not repeated: what stands before the @ may be a password.
-            return Err(ValidationError::new(
-                "a care provider's address must not hold a user name or password",
-            ));
+            return Err(refusal(value, "must not hold a user name or password"));
         }
         if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
             return Err(refusal(
@@ -69,8 +66,14 @@ fn parse_https(value: &str) -> Result<Url, ValidationError> {
 }
 
 fn refusal(value: &str, why: &str) -> ValidationError {
+    // What stands before an `@` may be a password, so such a value is not repeated.
+    let subject = if value.contains('@') {
+        "the care provider's address".to_owned()
+    } else {
+        format!("care provider {value:?}")
+    };
     ValidationError::new(format!(
-        "care provider {value:?} {why}; expected e.g. https://example.kaddio.com"
+        "{subject} {why}; expected e.g. https://example.kaddio.com"
     ))
 }
 
@@ -123,8 +126,14 @@ mod tests {
 
     #[test]
     fn a_refused_address_with_a_password_does_not_repeat_it() {
-        let error = CareProvider::parse("https://user:hunter2@example.kaddio.com").unwrap_err();
-        assert!(!error.to_string().contains("hunter2"), "{error}");
+        for bad in [
+            "https://user:hunter2@example.kaddio.com",
+            "http://user:hunter2@example.kaddio.com",
+            "https://user:hunter2@",
+        ] {
+            let error = CareProvider::parse(bad).unwrap_err();
+            assert!(!error.to_string().contains("hunter2"), "{error}");
+        }
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! The whole HTTP surface, assembled: webhook, JSON API and health probes.
 
 use std::any::Any;
-use std::time::Duration;
 
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -11,17 +10,11 @@ use portal_webhook::WebhookState;
 use tower::ServiceBuilder;
 use tower_http::ServiceBuilderExt;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::api::{self, ApiError};
 use crate::health;
 use crate::telemetry::{self, REQUEST_ID_HEADER, RandomRequestId};
-
-/// How long a client may take to send a request body. Kaddio's are a few hundred bytes; a
-/// body that trickles in slower than this is cut off, and what arrived of a webhook
-/// delivery is kept.
-const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn router(store: Store, webhook: WebhookState) -> Router {
     let layers = ServiceBuilder::new()
@@ -36,7 +29,6 @@ pub fn router(store: Store, webhook: WebhookState) -> Router {
                 .on_failure(()),
         )
         .propagate_request_id(REQUEST_ID_HEADER)
-        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(CatchPanicLayer::custom(panicked));
 
     Router::new()

@@ -30,8 +30,8 @@ impl ServeConfig {
     }
 }
 
-/// Serves until `shutdown` completes, then lets requests under way finish, so that every
-/// delivery already received is stored and answered.
+/// Serves until `shutdown` completes, then lets requests under way finish and waits for
+/// every delivery received to be stored, so that none is lost to a stop.
 pub async fn run(
     store: Store,
     listener: TcpListener,
@@ -39,10 +39,12 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let webhook = WebhookState::new(store.clone(), config.allow_unauthenticated_webhooks);
-    let app = app::router(store, webhook);
-    axum::serve(listener, app)
+    let app = app::router(store, webhook.clone());
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    webhook.finish_storing().await;
+    served
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM (what service managers send).

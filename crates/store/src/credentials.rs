@@ -70,6 +70,7 @@ pub struct ActiveCredential {
     pub id: i64,
     pub label: String,
     digest: SecretDigest,
+    last_used_at: Option<OffsetDateTime>,
 }
 
 impl ActiveCredential {
@@ -191,17 +192,23 @@ impl Store {
         &self,
         kind: CredentialKind,
     ) -> Result<Vec<ActiveCredential>, Error> {
-        let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
-            "SELECT id, label, digest FROM credentials WHERE kind = ? AND revoked_at IS NULL",
+        let rows: Vec<(i64, String, Vec<u8>, Option<OffsetDateTime>)> = sqlx::query_as(
+            "SELECT id, label, digest, last_used_at FROM credentials \
+             WHERE kind = ? AND revoked_at IS NULL",
         )
         .bind(kind.as_str())
         .fetch_all(&self.reader)
         .await?;
         rows.into_iter()
-            .map(|(id, label, digest)| {
+            .map(|(id, label, digest, last_used_at)| {
                 let digest = SecretDigest::from_slice(&digest)
                     .ok_or_else(|| Error::corrupt(format!("credential {id} has a bad digest")))?;
-                Ok(ActiveCredential { id, label, digest })
+                Ok(ActiveCredential {
+                    id,
+                    label,
+                    digest,
+                    last_used_at,
+                })
             })
             .collect()
     }
@@ -213,23 +220,31 @@ impl Store {
         // Compare with every token, not just until the first match, so timing says nothing.
         let matched = tokens.iter().fold(None, |found, token| {
             if token.accepts(&presented) {
-                Some(token.id)
+                Some(token)
             } else {
                 found
             }
         });
-        if let Some(id) = matched {
+        let Some(token) = matched else {
+            return Ok(None);
+        };
+
+        let now = portal_core::now();
+        if token
+            .last_used_at
+            .is_none_or(|at| now - at >= LAST_USED_PRECISION)
+        {
             // Knowing when a token was last used is worth a write, not a refused request.
-            if let Err(error) = self.mark_token_used(id).await {
-                tracing::warn!(%error, token_id = id, "could not note when the API token was used");
+            if let Err(error) = self.mark_token_used(token.id, now).await {
+                tracing::warn!(%error, token_id = token.id, "could not note when the API token was used");
             }
         }
-        Ok(matched)
+        Ok(Some(token.id))
     }
 
-    async fn mark_token_used(&self, id: i64) -> Result<(), Error> {
+    async fn mark_token_used(&self, id: i64, at: OffsetDateTime) -> Result<(), Error> {
         let mut conn = self.writer.acquire().await?;
-        mark_used(&mut conn, id, portal_core::now()).await
+        mark_used(&mut conn, id, at).await
     }
 }
 

@@ -112,8 +112,9 @@ impl Store {
     /// Stores a delivery together with its effect on a booking or the unmatched inbox, in
     /// one transaction, and announces the changed booking after it commits.
     ///
-    /// While another process holds the database's write lock, it tries again for up to 15
-    /// seconds: Kaddio will not send the delivery again, so waiting beats refusing.
+    /// While another process holds the database's write lock, it tries again for 15
+    /// seconds, and an attempt begun by then may wait its busy timeout out: Kaddio will not
+    /// send the delivery again, so waiting beats refusing.
     pub async fn record_delivery(&self, delivery: &Delivery) -> Result<Recorded, Error> {
         let started = Instant::now();
         let mut pause = FIRST_RETRY_PAUSE;
@@ -285,10 +286,12 @@ async fn find_booking(
     additional_info: &str,
 ) -> Result<Option<Booking>, Error> {
     let keys = MatchKeys::from_additional_info(additional_info);
-    if let Some(reference) = &keys.prefixed
-        && partner_exists(conn, &reference.partner).await?
-    {
-        return booking_by_reference(conn, reference).await;
+    if let Some(reference) = &keys.prefixed {
+        // A booking found proves its partner is configured; only a miss needs asking.
+        let found = booking_by_reference(conn, reference).await?;
+        if found.is_some() || partner_exists(conn, &reference.partner).await? {
+            return Ok(found);
+        }
     }
     match &keys.whole {
         Some(own_ref) => booking_by_own_ref(conn, own_ref).await,

@@ -17,6 +17,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use portal_core::{BookingStatus, Reference};
+use sqlx::migrate::MigrateError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use tokio::sync::broadcast;
@@ -96,9 +97,12 @@ impl Store {
         })
     }
 
-    /// Whether the database answers a query, on the writer's connection and a reader's.
+    /// Whether the database answers a query. The writer is not asked: it may be busy with
+    /// deliveries, and a probe must not queue behind them.
     pub async fn ping(&self) -> Result<(), Error> {
-        sqlx::query("SELECT 1").execute(&self.writer).await?;
+        if self.writer.is_closed() {
+            return Err(Error::Database(sqlx::Error::PoolClosed));
+        }
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
     }
@@ -129,17 +133,22 @@ impl Store {
 /// How often migrating is tried when another process migrates the same new database at
 /// the same moment.
 const MIGRATE_ATTEMPTS: usize = 3;
+const MIGRATE_PAUSE: Duration = Duration::from_millis(100);
 
 /// Brings the schema up to date. SQLite's migrator takes no lock, so a `serve` and a CLI
-/// command started together on a new database can both try to apply the first migration;
-/// the one that loses finds it applied when it tries again.
+/// command started together on a new database can both try to apply a migration; the one
+/// that loses fails to execute it, and finds it applied when it tries again. Any other
+/// failure (a changed or unknown migration) would only fail again, and is returned.
 async fn migrate(writer: &SqlitePool) -> Result<(), Error> {
     let mut attempt = 1;
     loop {
         match MIGRATOR.run(writer).await {
-            Err(error) if attempt < MIGRATE_ATTEMPTS => {
+            Err(MigrateError::Execute(error) | MigrateError::ExecuteMigration(error, _))
+                if attempt < MIGRATE_ATTEMPTS =>
+            {
                 tracing::debug!(%error, attempt, "migrating again");
                 attempt += 1;
+                tokio::time::sleep(MIGRATE_PAUSE).await;
             }
             result => return Ok(result?),
         }

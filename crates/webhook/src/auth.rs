@@ -1,8 +1,7 @@
 //! Kaddio authenticates with custom headers configured once at partner setup: the header's
 //! value is the whole secret.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
@@ -79,42 +78,82 @@ pub(crate) async fn authenticate(
 
 /// Counts refused deliveries and warns about them in the log, at most once a minute.
 /// The presented value is never logged.
-#[derive(Debug)]
-pub(crate) struct RejectionCounter {
-    total: AtomicU64,
-    since_warning: AtomicU64,
-    last_warning: Mutex<Option<Instant>>,
+#[derive(Debug, Default)]
+pub(crate) struct RejectionCounter(Mutex<Tally>);
+
+#[derive(Debug, Default)]
+struct Tally {
+    total: u64,
+    since_warning: u64,
+    last_warning: Option<Instant>,
 }
 
-impl Default for RejectionCounter {
-    fn default() -> Self {
-        Self {
-            total: AtomicU64::new(0),
-            since_warning: AtomicU64::new(0),
-            last_warning: Mutex::new(None),
-        }
-    }
+/// What a warning reports: refusals since the one before, and since the server started.
+#[derive(Debug, PartialEq, Eq)]
+struct Warning {
+    refused: u64,
+    total: u64,
 }
 
 impl RejectionCounter {
     pub(crate) fn record(&self, reason: Unauthorized) {
-        let total = self.total.fetch_add(1, Ordering::Relaxed) + 1;
-        self.since_warning.fetch_add(1, Ordering::Relaxed);
-
-        let mut last_warning = self
-            .last_warning
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        if last_warning.is_some_and(|at| at.elapsed() < WARNING_INTERVAL) {
-            return;
+        if let Some(warning) = self.count(Instant::now()) {
+            tracing::warn!(
+                refused = warning.refused,
+                refused_since_start = warning.total,
+                latest_reason = reason.as_str(),
+                "webhook deliveries refused with 401 since the last warning"
+            );
         }
-        *last_warning = Some(Instant::now());
-        let refused = self.since_warning.swap(0, Ordering::Relaxed);
-        tracing::warn!(
+    }
+
+    /// Counts a refusal at `now`, and says what to warn about if no warning was given in
+    /// the last [`WARNING_INTERVAL`].
+    fn count(&self, now: Instant) -> Option<Warning> {
+        let mut tally = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        tally.total += 1;
+        tally.since_warning += 1;
+        if tally
+            .last_warning
+            .is_some_and(|at| now.duration_since(at) < WARNING_INTERVAL)
+        {
+            return None;
+        }
+        tally.last_warning = Some(now);
+        let refused = std::mem::take(&mut tally.since_warning);
+        Some(Warning {
             refused,
-            refused_since_start = total,
-            latest_reason = reason.as_str(),
-            "webhook deliveries refused with 401 since the last warning"
+            total: tally.total,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_warned_about_once_an_interval_with_those_held_back_counted() {
+        let counter = RejectionCounter::default();
+        let start = Instant::now();
+        let at = |seconds| start + Duration::from_secs(seconds);
+
+        assert_eq!(
+            counter.count(at(0)),
+            Some(Warning {
+                refused: 1,
+                total: 1
+            })
         );
+        assert_eq!(counter.count(at(1)), None);
+        assert_eq!(counter.count(at(59)), None);
+        assert_eq!(
+            counter.count(at(60)),
+            Some(Warning {
+                refused: 3,
+                total: 4
+            })
+        );
+        assert_eq!(counter.count(at(61)), None);
     }
 }

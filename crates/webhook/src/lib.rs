@@ -11,6 +11,7 @@
 //! ```
 
 mod auth;
+mod body;
 mod receive;
 
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::post;
 use portal_store::Store;
+use tokio_util::task::TaskTracker;
 
 use auth::RejectionCounter;
 
@@ -31,6 +33,8 @@ pub struct WebhookState {
     store: Store,
     allow_unauthenticated: bool,
     rejections: Arc<RejectionCounter>,
+    /// Deliveries being stored, which may outlive their requests.
+    storing: TaskTracker,
 }
 
 impl WebhookState {
@@ -41,7 +45,16 @@ impl WebhookState {
             store,
             allow_unauthenticated,
             rejections: Arc::default(),
+            storing: TaskTracker::new(),
         }
+    }
+
+    /// Waits until every delivery received has been stored (or found unstorable and
+    /// logged), including those whose sender hung up. Call it once the server accepts no
+    /// more requests, before the store is closed.
+    pub async fn finish_storing(&self) {
+        self.storing.close();
+        self.storing.wait().await;
     }
 }
 

@@ -1,105 +1,13 @@
 //! `partner-portal serve` as an operator runs it: the real binary in its own process.
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::process::{Child, ChildStderr, Command, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
+use std::process::Command;
 
 use portal_core::{OwnRef, PartnerId, Reference};
 use portal_store::Store;
 use serde_json::{Value, json};
 
-use crate::helpers::{PROVIDER, cli_command, cli_with_input};
-
-/// A `serve` process and the JSON log lines it has written so far.
-struct Server {
-    child: Child,
-    address: SocketAddr,
-    log: mpsc::Receiver<Value>,
-}
-
-impl Server {
-    fn start(database_url: &str) -> Self {
-        Self::start_with(database_url, &[])
-    }
-
-    fn start_with(database_url: &str, flags: &[&str]) -> Self {
-        let args = [&["serve", "--bind", "127.0.0.1:0"], flags].concat();
-        let mut child = cli_command(database_url, &args)
-            .env("PORTAL_LOG_FORMAT", "json")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
-        let log = follow(child.stderr.take().unwrap());
-
-        let mut server = Self {
-            child,
-            address: ([0, 0, 0, 0], 0).into(),
-            log,
-        };
-        let listening = server.log_until(|message| message == "partner portal listening");
-        let address = listening.last().unwrap()["address"].as_str().unwrap();
-        server.address = address.parse().unwrap();
-        server
-    }
-
-    /// The log lines up to and including the first whose message passes `wanted`.
-    fn log_until(&self, wanted: impl Fn(&str) -> bool) -> Vec<Value> {
-        let mut lines = Vec::new();
-        loop {
-            let Ok(line) = self.log.recv_timeout(Duration::from_secs(30)) else {
-                panic!("the awaited log line never came; the log so far: {lines:#?}");
-            };
-            let found = wanted(line["message"].as_str().unwrap_or_default());
-            lines.push(line);
-            if found {
-                return lines;
-            }
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Reads the process's JSON log lines on a thread of their own.
-fn follow(stderr: ChildStderr) -> mpsc::Receiver<Value> {
-    let (sender, receiver) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let value = serde_json::from_str(&line)
-                .unwrap_or_else(|_| panic!("a log line that is not JSON: {line}"));
-            if sender.send(value).is_err() {
-                break;
-            }
-        }
-    });
-    receiver
-}
-
-fn run_cli(database_url: &str, args: &[&str]) -> String {
-    let output = cli_command(database_url, args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-fn last_line(text: &str) -> String {
-    text.lines().last().unwrap().to_owned()
-}
+use crate::helpers::{PROVIDER, cli_with_input};
+use crate::process::{Server, last_line, run_cli};
 
 #[tokio::test]
 async fn on_first_start_it_says_how_to_make_the_admin_and_the_secret() {

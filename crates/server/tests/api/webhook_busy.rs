@@ -55,7 +55,7 @@ async fn a_delivery_is_stored_even_when_kaddio_hangs_up_while_it_waits() {
     let lock = hold_write_lock(&app).await;
 
     let impatient = reqwest::Client::builder()
-        .timeout(Duration::from_millis(500))
+        .timeout(Duration::from_secs(2))
         .build()
         .unwrap();
     let hung_up = impatient

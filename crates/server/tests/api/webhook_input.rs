@@ -260,7 +260,7 @@ async fn only_post_is_allowed_and_other_paths_are_json_404s() {
 }
 
 #[tokio::test]
-async fn a_delivery_the_database_cannot_take_is_503_never_200() {
+async fn a_delivery_that_cannot_be_checked_for_want_of_a_database_is_503_never_200() {
     let app = spawn_app().await;
     app.store.close().await;
 
