@@ -10,6 +10,7 @@ mod credentials;
 mod deliveries;
 mod directory;
 mod error;
+mod inbox;
 mod page;
 mod users;
 
@@ -24,9 +25,10 @@ use tokio::sync::broadcast;
 
 pub use bookings::NewBooking;
 pub use credentials::{ActiveCredential, Credential, CredentialKind};
-pub use deliveries::{Delivery, LoggedDelivery, Received, Recorded, Refusal, UnmatchedDelivery};
+pub use deliveries::{Delivery, Received, Recorded, Refusal};
 pub use directory::{CareProviderRecord, Partner};
 pub use error::Error;
+pub use inbox::{LoggedDelivery, UnmatchedDelivery};
 pub use page::{Page, PageRequest};
 pub use users::User;
 
