@@ -18,8 +18,8 @@ pub enum DeliveryOutcome {
     MalformedJson,
     /// JSON, but not a valid confirmation; it waits in the unmatched inbox.
     InvalidPayload,
-    /// The connection broke before the whole body arrived; what did arrive is kept, and it
-    /// waits in the unmatched inbox.
+    /// The body was cut off (the connection broke, or it came too slowly); what did
+    /// arrive is kept, and it waits in the unmatched inbox.
     IncompleteBody,
     /// Refused unread: the body was over the size limit.
     TooLarge,

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::io;
 
-use portal_store::{CredentialKind, Store};
+use portal_store::{CareProviderRecord, CredentialKind, Partner, Store};
 use portal_webhook::WebhookState;
 use tokio::net::TcpListener;
 use url::Url;
@@ -97,18 +97,14 @@ pub async fn report_setup(store: &Store, config: &ServeConfig) -> Result<(), por
             "no admin account yet; create the first one with: {program} user add you@example.com --role admin"
         );
     }
-    if !store
-        .partners()
-        .await?
-        .iter()
-        .any(|partner| partner.is_active())
-    {
+    if !store.partners().await?.iter().any(Partner::is_active) {
         tracing::warn!(
             "no partner ID yet, so no booking can be made; add the one Kaddio gave you with: \
              {program} partner add ID"
         );
     }
-    if !store.care_providers().await?.iter().any(|p| p.is_active()) {
+    let providers = store.care_providers().await?;
+    if !providers.iter().any(CareProviderRecord::is_active) {
         tracing::warn!(
             "no care provider yet, so no booking can be made; add one with: \
              {program} provider add https://NAME.kaddio.com --name NAME"
@@ -129,11 +125,8 @@ pub async fn report_setup(store: &Store, config: &ServeConfig) -> Result<(), por
              with: {program} secret create"
         );
     }
-    if store
-        .active_credentials(CredentialKind::ApiToken)
-        .await?
-        .is_empty()
-    {
+    let tokens = store.active_credentials(CredentialKind::ApiToken).await?;
+    if tokens.is_empty() {
         tracing::info!(
             "no API token yet; the partner's backend needs one for /api/v1: {program} token create NAME"
         );

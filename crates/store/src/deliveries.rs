@@ -38,7 +38,7 @@ pub enum Received {
     Refused { outcome: Refusal, detail: String },
     /// A body that is not a valid confirmation.
     Unreadable { body: Vec<u8>, error: PayloadError },
-    /// The connection broke before the body was whole; `partial` is what arrived.
+    /// The body was cut off, the connection broken or too slow; `partial` is what arrived.
     Interrupted { partial: Vec<u8>, detail: String },
     /// A valid confirmation.
     Confirmation {

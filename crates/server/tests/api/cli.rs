@@ -234,6 +234,27 @@ async fn a_command_that_meets_a_locked_database_says_so_in_one_line() {
 }
 
 #[test]
+fn commands_started_together_on_a_new_database_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            cli_command(&database_url, &["partner", "list"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+}
+
+#[test]
 fn a_public_url_that_is_not_http_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
