@@ -2,6 +2,7 @@
 //! only their SHA-256 digests are stored.
 
 use std::fmt;
+use std::sync::atomic::Ordering;
 
 use portal_core::{SecretDigest, SecretKind, SecretValue};
 use sqlx::SqliteConnection;
@@ -214,6 +215,10 @@ impl Store {
     }
 
     /// The ID of the active API token whose value was presented, marking it used.
+    ///
+    /// The mark is written in the background: a request never waits for it, even while
+    /// another process holds the database's write lock, and at most one such write waits
+    /// at a time.
     pub async fn authenticate_token(&self, presented: &str) -> Result<Option<i64>, Error> {
         let presented = SecretDigest::of(presented.as_bytes());
         let tokens = self.active_credentials(CredentialKind::ApiToken).await?;
@@ -230,14 +235,18 @@ impl Store {
         };
 
         let now = portal_core::now();
-        if token
+        let stale = token
             .last_used_at
-            .is_none_or(|at| now - at >= LAST_USED_PRECISION)
-        {
-            // Knowing when a token was last used is worth a write, not a refused request.
-            if let Err(error) = self.mark_token_used(token.id, now).await {
-                tracing::warn!(%error, token_id = token.id, "could not note when the API token was used");
-            }
+            .is_none_or(|at| now - at >= LAST_USED_PRECISION);
+        if stale && !self.noting_token_use.swap(true, Ordering::AcqRel) {
+            let store = self.clone();
+            let id = token.id;
+            tokio::spawn(async move {
+                if let Err(error) = store.mark_token_used(id, now).await {
+                    tracing::warn!(%error, token_id = id, "could not note when the API token was used");
+                }
+                store.noting_token_use.store(false, Ordering::Release);
+            });
         }
         Ok(Some(token.id))
     }

@@ -15,6 +15,8 @@ mod page;
 mod users;
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use portal_core::{BookingStatus, Reference};
@@ -55,6 +57,9 @@ pub struct Store {
     reader: SqlitePool,
     writer: SqlitePool,
     changes: broadcast::Sender<BookingChange>,
+    /// Set while a token's last use is being written, so that at most one such write
+    /// waits for the writer (see [`Store::authenticate_token`]).
+    noting_token_use: Arc<AtomicBool>,
 }
 
 impl Store {
@@ -77,11 +82,7 @@ impl Store {
             create_parent_folder(options.get_filename())?;
         }
 
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
-        migrate(&writer).await?;
+        let writer = open_writer(&options).await?;
         // An in-memory database lives in its one connection; nothing else can read it.
         let reader = if in_memory {
             writer.clone()
@@ -96,6 +97,7 @@ impl Store {
             reader,
             writer,
             changes,
+            noting_token_use: Arc::default(),
         })
     }
 
@@ -132,29 +134,47 @@ impl Store {
     }
 }
 
-/// How often migrating is tried when another process migrates the same new database at
-/// the same moment.
-const MIGRATE_ATTEMPTS: usize = 3;
-const MIGRATE_PAUSE: Duration = Duration::from_millis(100);
+/// How often opening is tried when other processes open the same new database at the
+/// same moment.
+const OPEN_ATTEMPTS: usize = 5;
+const OPEN_PAUSE: Duration = Duration::from_millis(100);
 
-/// Brings the schema up to date. SQLite's migrator takes no lock, so a `serve` and a CLI
-/// command started together on a new database can both try to apply a migration; the one
-/// that loses fails to execute it, and finds it applied when it tries again. Any other
-/// failure (a changed or unknown migration) would only fail again, and is returned.
-async fn migrate(writer: &SqlitePool) -> Result<(), Error> {
+/// The writer's connection, with the schema brought up to date.
+///
+/// SQLite's migrator takes no lock, so a `serve` and CLI commands started together on a
+/// new database race: one may fail to apply a migration another just applied, or find the
+/// database locked while another switches it to WAL. The loser finds all done when it
+/// tries again. Any other failure (a changed or unknown migration) would only fail again,
+/// and is returned.
+async fn open_writer(options: &SqliteConnectOptions) -> Result<SqlitePool, Error> {
     let mut attempt = 1;
     loop {
-        match MIGRATOR.run(writer).await {
-            Err(MigrateError::Execute(error) | MigrateError::ExecuteMigration(error, _))
-                if attempt < MIGRATE_ATTEMPTS =>
-            {
-                tracing::debug!(%error, attempt, "migrating again");
+        match connect_and_migrate(options).await {
+            Err(error) if attempt < OPEN_ATTEMPTS && lost_setup_race(&error) => {
+                tracing::debug!(%error, attempt, "opening the database again");
                 attempt += 1;
-                tokio::time::sleep(MIGRATE_PAUSE).await;
+                tokio::time::sleep(OPEN_PAUSE).await;
             }
-            result => return Ok(result?),
+            result => return result,
         }
     }
+}
+
+async fn connect_and_migrate(options: &SqliteConnectOptions) -> Result<SqlitePool, Error> {
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options.clone())
+        .await?;
+    MIGRATOR.run(&writer).await?;
+    Ok(writer)
+}
+
+fn lost_setup_race(error: &Error) -> bool {
+    error.is_busy()
+        || matches!(
+            error,
+            Error::Migrate(MigrateError::Execute(_) | MigrateError::ExecuteMigration(..))
+        )
 }
 
 fn create_parent_folder(path: &std::path::Path) -> Result<(), Error> {

@@ -14,7 +14,10 @@ use super::json::{ApiJson, ApiPath, ApiQuery, BookingBody, PageBody};
 use super::paging::page_request;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a JSON object with care_provider and, if wanted, partner_id, internal_ref and label"
+)]
 pub struct CreateBooking {
     care_provider: String,
     partner_id: Option<String>,
@@ -112,5 +115,5 @@ fn parse_reference(reference: &str) -> Result<Reference, ApiError> {
 }
 
 fn no_booking(reference: &str) -> ApiError {
-    ApiError::not_found(format!("no booking has the reference {reference:?}"))
+    ApiError::not_found(format!("no booking has the reference {reference}"))
 }

@@ -39,7 +39,7 @@ fn decode_cursor(text: &str) -> Result<i64, ApiError> {
         .filter(|id: &i64| *id > 0)
         .ok_or_else(|| {
             ApiError::bad_request(format!(
-                "cursor {text:?} is not one this API handed out; use next_cursor as it came"
+                "cursor {text:?} is not in the form this API hands out; pass next_cursor back as it came"
             ))
         })
 }

@@ -25,13 +25,13 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     pub async fn run(self, store: &Store) -> anyhow::Result<()> {
+        let public_url = self.public_url.map(checked_public_url).transpose()?;
         let listener = TcpListener::bind(&self.bind)
             .await
             .with_context(|| format!("cannot listen on {}", self.bind))?;
         let address = listener.local_addr()?;
-        let public_url = match self.public_url {
-            Some(url) if matches!(url.scheme(), "https" | "http") => url,
-            Some(url) => bail!("the public URL {url} must start with https:// (or http://)"),
+        let public_url = match public_url {
+            Some(url) => url,
             None => Url::parse(&format!("http://{address}")).context("the bind address")?,
         };
         let config = ServeConfig {
@@ -45,4 +45,19 @@ impl ServeArgs {
             .await
             .context("the server stopped")
     }
+}
+
+/// The address the portal is reached at: http(s), with a path only if a proxy serves the
+/// portal under one, and nothing that could not stand before `/webhooks/kaddio`.
+fn checked_public_url(url: Url) -> anyhow::Result<Url> {
+    if !matches!(url.scheme(), "https" | "http") {
+        bail!("the public URL {url} must start with https:// (or http://)");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        bail!("the public URL {url} must not have a query or fragment");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        bail!("the public URL must not hold a user name or password");
+    }
+    Ok(url)
 }

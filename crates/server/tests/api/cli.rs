@@ -255,24 +255,19 @@ fn commands_started_together_on_a_new_database_all_succeed() {
 }
 
 #[test]
-fn a_public_url_that_is_not_http_is_refused() {
+fn a_public_url_that_cannot_carry_the_webhook_path_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
 
-    let output = cli_command(
-        &database_url,
-        &[
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--public-url",
-            "ftp://portal.example.com",
-        ],
-    )
-    .output()
-    .unwrap();
+    for (url, mentions) in [
+        ("ftp://portal.example.com", "https://"),
+        ("https://portal.example.com/?x=1", "query"),
+    ] {
+        let args = ["serve", "--bind", "127.0.0.1:0", "--public-url", url];
+        let output = cli_command(&database_url, &args).output().unwrap();
 
-    assert_refused(&output, "https://");
+        assert_refused(&output, mentions);
+    }
 }
 
 #[test]

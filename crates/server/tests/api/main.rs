@@ -3,12 +3,12 @@
 mod bookings;
 mod cli;
 mod helpers;
+mod locked_database;
 mod probes;
 mod process;
 mod serve_binary;
 mod stopping;
 mod webhook;
 mod webhook_auth;
-mod webhook_busy;
 mod webhook_hostile;
 mod webhook_input;

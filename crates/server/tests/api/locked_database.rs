@@ -1,4 +1,4 @@
-//! Deliveries while another process holds the database's write lock, as the CLI or a
+//! Requests while another process holds the database's write lock, as the CLI or a
 //! `sqlite3` shell may.
 
 use std::time::Duration;
@@ -76,4 +76,25 @@ async fn a_delivery_is_stored_even_when_kaddio_hangs_up_while_it_waits() {
         app.booking(&reference).await["kaddio_booking_ids"],
         json!(["kaddio-1"])
     );
+}
+
+#[tokio::test]
+async fn api_reads_do_not_wait_for_a_write_lock_held_elsewhere() {
+    let app = spawn_app().await;
+    let lock = hold_write_lock(&app).await;
+
+    // Well under the busy timeout: a read that queued behind the lock would miss it.
+    let prompt = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let listed = prompt
+        .get(app.url("/api/v1/bookings"))
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .expect("an answer before the lock is released");
+
+    assert_eq!(listed.status(), 200);
+    release(lock).await;
 }
