@@ -43,7 +43,9 @@ impl ServeArgs {
         serve::report_setup(store, &config).await?;
         serve::run(store.clone(), listener, config, serve::shutdown_signal())
             .await
-            .context("the server stopped")
+            .context("the server stopped")?;
+        tracing::info!("stopped; no delivery is left half-stored");
+        Ok(())
     }
 }
 

@@ -201,9 +201,16 @@ async fn sigterm_stops_the_server_cleanly() {
     let exit = server.child.wait().unwrap();
     assert!(exit.success(), "{exit}");
     let logged: Vec<Value> = server.log.iter().collect();
+    let messages: Vec<&str> = logged
+        .iter()
+        .map(|line| line["message"].as_str().unwrap())
+        .collect();
     assert!(
-        logged
-            .iter()
-            .any(|line| line["message"].as_str().unwrap().contains("shutting down"))
+        messages.iter().any(|m| m.contains("shutting down")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.last().unwrap().starts_with("stopped"),
+        "{messages:?}"
     );
 }
