@@ -44,7 +44,7 @@ impl ServeArgs {
         serve::run(store.clone(), listener, config, serve::shutdown_signal())
             .await
             .context("the server stopped")?;
-        tracing::info!("stopped; no delivery is left half-stored");
+        tracing::info!("stopped; no delivery is still waiting to be stored");
         Ok(())
     }
 }
