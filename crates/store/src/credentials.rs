@@ -214,6 +214,28 @@ impl Store {
             .collect()
     }
 
+    /// Whether one of the `presented` values is that of a revoked credential of `kind`: a
+    /// caller still using it after a rotation.
+    pub async fn is_revoked(
+        &self,
+        kind: CredentialKind,
+        presented: &[SecretDigest],
+    ) -> Result<bool, Error> {
+        for digest in presented {
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM credentials WHERE kind = ? AND digest = ? AND revoked_at IS NOT NULL",
+            )
+            .bind(kind.as_str())
+            .bind(digest.as_bytes())
+            .fetch_optional(&self.reader)
+            .await?;
+            if found.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// The ID of the active API token whose value was presented, marking it used.
     ///
     /// The mark is written in the background: a request never waits for it, even while

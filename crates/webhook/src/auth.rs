@@ -18,6 +18,8 @@ pub(crate) enum Unauthorized {
     NoSecretConfigured,
     MissingHeader,
     WrongValue,
+    /// The value of a revoked secret: after a rotation, Kaddio still sends the old one.
+    RevokedValue,
 }
 
 impl Unauthorized {
@@ -26,6 +28,7 @@ impl Unauthorized {
             Self::NoSecretConfigured => "no webhook secret is configured",
             Self::MissingHeader => "no secret header",
             Self::WrongValue => "wrong secret value",
+            Self::RevokedValue => "a revoked secret; Kaddio may still be sending the old value",
         }
     }
 }
@@ -58,22 +61,34 @@ pub(crate) async fn authenticate(
         });
     }
 
-    let mut carried_header = false;
+    let mut presented = Vec::new();
     let mut matched = None;
     for secret in &secrets {
         for value in headers.get_all(secret.label.as_str()) {
-            carried_header = true;
+            let digest = SecretDigest::of(value.as_bytes());
             // Every candidate is compared, so timing does not reveal which one came close.
-            if secret.accepts(&SecretDigest::of(value.as_bytes())) {
+            if secret.accepts(&digest) {
                 matched = Some(secret.id);
             }
+            presented.push(digest);
         }
     }
-    Ok(match (matched, carried_header) {
-        (Some(id), _) => Access::Secret(id),
-        (None, false) => Access::Refused(Unauthorized::MissingHeader),
-        (None, true) => Access::Refused(Unauthorized::WrongValue),
-    })
+    if let Some(id) = matched {
+        return Ok(Access::Secret(id));
+    }
+    if presented.is_empty() {
+        return Ok(Access::Refused(Unauthorized::MissingHeader));
+    }
+    // Asked only of refused deliveries, so that the log can tell a rotation Kaddio has
+    // not followed from a guess.
+    let revoked = store
+        .is_revoked(CredentialKind::WebhookSecret, &presented)
+        .await?;
+    Ok(Access::Refused(if revoked {
+        Unauthorized::RevokedValue
+    } else {
+        Unauthorized::WrongValue
+    }))
 }
 
 /// Counts refused deliveries and warns about them in the log, at most once a minute.

@@ -184,6 +184,29 @@ async fn refused_deliveries_are_counted_in_one_warning_a_minute_without_their_va
 }
 
 #[tokio::test]
+async fn a_revoked_secret_still_sent_after_a_rotation_is_named_in_the_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let old = last_line(&run_cli(&database_url, &["secret", "create"]));
+    run_cli(&database_url, &["secret", "create"]);
+    run_cli(&database_url, &["secret", "revoke", "1"]);
+    let server = Server::start(&database_url);
+
+    let refused = reqwest::Client::new()
+        .post(server.url("/webhooks/kaddio"))
+        .header("X-API-Key", &old)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(refused.status(), 401);
+    let logged = server.log_until(|message| message.contains("refused with 401"));
+    let reason = logged.last().unwrap()["latest_reason"].as_str().unwrap();
+    assert!(reason.starts_with("a revoked secret"), "{reason}");
+}
+
+#[tokio::test]
 async fn sigterm_stops_the_server_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
