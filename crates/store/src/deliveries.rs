@@ -47,6 +47,17 @@ pub enum Received {
     },
 }
 
+impl Received {
+    /// The body as it arrived, whole or in part; `None` when it was refused unread.
+    pub fn body(&self) -> Option<&[u8]> {
+        match self {
+            Self::Refused { .. } => None,
+            Self::Unreadable { body, .. } | Self::Confirmation { body, .. } => Some(body),
+            Self::Interrupted { partial, .. } => Some(partial),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     TooLarge,
@@ -106,17 +117,16 @@ impl Store {
 
     async fn try_record_delivery(&self, delivery: &Delivery) -> Result<Recorded, Error> {
         let mut tx = self.write().await?;
-        let (effect, body) = match &delivery.received {
-            Received::Refused { outcome, detail } => (refused(*outcome, detail), None),
-            Received::Unreadable { body, error } => (unreadable(error), Some(body)),
-            Received::Interrupted { partial, detail } => (interrupted(detail), Some(partial)),
-            Received::Confirmation { body, confirmation } => (
-                confirm(&mut tx, confirmation, delivery.received_at).await?,
-                Some(body),
-            ),
+        let effect = match &delivery.received {
+            Received::Refused { outcome, detail } => refused(*outcome, detail),
+            Received::Unreadable { error, .. } => unreadable(error),
+            Received::Interrupted { detail, .. } => interrupted(detail),
+            Received::Confirmation { confirmation, .. } => {
+                confirm(&mut tx, confirmation, delivery.received_at).await?
+            }
         };
 
-        let delivery_id = insert_delivery(&mut tx, delivery, &effect, body).await?;
+        let delivery_id = insert_delivery(&mut tx, delivery, &effect).await?;
         if let Some((fields, reason)) = &effect.unmatched {
             insert_unmatched(&mut tx, delivery_id, delivery.received_at, fields, reason).await?;
         }
@@ -267,7 +277,6 @@ async fn insert_delivery(
     conn: &mut SqliteConnection,
     delivery: &Delivery,
     effect: &Effect,
-    body: Option<&Vec<u8>>,
 ) -> Result<i64, Error> {
     let id = sqlx::query_scalar(
         "INSERT INTO deliveries (received_at, outcome, http_status, credential_id, \
@@ -278,7 +287,7 @@ async fn insert_delivery(
     .bind(effect.outcome.http_status())
     .bind(delivery.credential_id)
     .bind(delivery.content_type.as_deref())
-    .bind(body.map(Vec::as_slice))
+    .bind(delivery.received.body())
     .bind(effect.booking.as_ref().map(|booking| booking.id))
     .bind(effect.detail.as_deref())
     .fetch_one(conn)
