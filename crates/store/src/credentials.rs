@@ -1,12 +1,14 @@
 //! Webhook header secrets and API tokens. Both are random values shown once at creation;
 //! only their SHA-256 digests are stored.
 
+use std::collections::HashSet;
 use std::fmt;
-use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use portal_core::{SecretDigest, SecretKind, SecretValue};
 use sqlx::SqliteConnection;
 use time::{Duration, OffsetDateTime};
+use tracing::{Instrument, Span};
 
 use crate::{Error, Store};
 
@@ -65,16 +67,18 @@ impl Credential {
     }
 }
 
-/// An unrevoked credential, as needed to check a presented value against it.
+/// A credential as needed to check a presented value against it.
 #[derive(Debug, Clone)]
-pub struct ActiveCredential {
+pub struct KnownCredential {
     pub id: i64,
     pub label: String,
+    /// Revoked credentials are known too, to tell a caller that kept using one.
+    pub revoked: bool,
     digest: SecretDigest,
     last_used_at: Option<OffsetDateTime>,
 }
 
-impl ActiveCredential {
+impl KnownCredential {
     /// Whether `presented` is this credential's value, compared in constant time.
     pub fn accepts(&self, presented: &SecretDigest) -> bool {
         self.digest.matches(presented)
@@ -102,6 +106,31 @@ impl CredentialRow {
             last_used_at: self.last_used_at,
             revoked_at: self.revoked_at,
         }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct KnownRow {
+    id: i64,
+    label: String,
+    revoked: bool,
+    digest: Vec<u8>,
+    last_used_at: Option<OffsetDateTime>,
+}
+
+impl TryFrom<KnownRow> for KnownCredential {
+    type Error = Error;
+
+    fn try_from(row: KnownRow) -> Result<Self, Error> {
+        let digest = SecretDigest::from_slice(&row.digest)
+            .ok_or_else(|| Error::corrupt(format!("credential {} has a bad digest", row.id)))?;
+        Ok(Self {
+            id: row.id,
+            label: row.label,
+            revoked: row.revoked,
+            digest,
+            last_used_at: row.last_used_at,
+        })
     }
 }
 
@@ -192,55 +221,39 @@ impl Store {
     pub async fn active_credentials(
         &self,
         kind: CredentialKind,
-    ) -> Result<Vec<ActiveCredential>, Error> {
-        let rows: Vec<(i64, String, Vec<u8>, Option<OffsetDateTime>)> = sqlx::query_as(
-            "SELECT id, label, digest, last_used_at FROM credentials \
-             WHERE kind = ? AND revoked_at IS NULL",
-        )
+    ) -> Result<Vec<KnownCredential>, Error> {
+        self.load_credentials(kind, "AND revoked_at IS NULL").await
+    }
+
+    /// Every credential of a kind, revoked ones included, to check a presented value
+    /// against. Read on every request, like [`Self::active_credentials`].
+    pub async fn known_credentials(
+        &self,
+        kind: CredentialKind,
+    ) -> Result<Vec<KnownCredential>, Error> {
+        self.load_credentials(kind, "").await
+    }
+
+    async fn load_credentials(
+        &self,
+        kind: CredentialKind,
+        condition: &str,
+    ) -> Result<Vec<KnownCredential>, Error> {
+        let rows: Vec<KnownRow> = sqlx::query_as(&format!(
+            "SELECT id, label, revoked_at IS NOT NULL AS revoked, digest, last_used_at \
+             FROM credentials WHERE kind = ? {condition}"
+        ))
         .bind(kind.as_str())
         .fetch_all(&self.reader)
         .await?;
-        rows.into_iter()
-            .map(|(id, label, digest, last_used_at)| {
-                let digest = SecretDigest::from_slice(&digest)
-                    .ok_or_else(|| Error::corrupt(format!("credential {id} has a bad digest")))?;
-                Ok(ActiveCredential {
-                    id,
-                    label,
-                    digest,
-                    last_used_at,
-                })
-            })
-            .collect()
-    }
-
-    /// Whether one of the `presented` values is that of a revoked credential of `kind`: a
-    /// caller still using it after a rotation.
-    pub async fn is_revoked(
-        &self,
-        kind: CredentialKind,
-        presented: &[SecretDigest],
-    ) -> Result<bool, Error> {
-        for digest in presented {
-            let found: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM credentials WHERE kind = ? AND digest = ? AND revoked_at IS NOT NULL",
-            )
-            .bind(kind.as_str())
-            .bind(digest.as_bytes())
-            .fetch_optional(&self.reader)
-            .await?;
-            if found.is_some() {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        rows.into_iter().map(KnownCredential::try_from).collect()
     }
 
     /// The ID of the active API token whose value was presented, marking it used.
     ///
     /// The mark is written in the background: a request never waits for it, even while
-    /// another process holds the database's write lock, and at most one such write waits
-    /// at a time.
+    /// another process holds the database's write lock, and at most one such write per
+    /// token waits at a time.
     pub async fn authenticate_token(&self, presented: &str) -> Result<Option<i64>, Error> {
         let presented = SecretDigest::of(presented.as_bytes());
         let tokens = self.active_credentials(CredentialKind::ApiToken).await?;
@@ -260,15 +273,14 @@ impl Store {
         let stale = token
             .last_used_at
             .is_none_or(|at| now - at >= LAST_USED_PRECISION);
-        if stale && !self.noting_token_use.swap(true, Ordering::AcqRel) {
+        if stale && let Some(noting) = NotingUse::start(&self.noting_token_use, token.id) {
             let store = self.clone();
-            let id = token.id;
-            tokio::spawn(async move {
-                if let Err(error) = store.mark_token_used(id, now).await {
-                    tracing::warn!(%error, token_id = id, "could not note when the API token was used");
+            let noted = async move {
+                if let Err(error) = store.mark_token_used(noting.token_id, now).await {
+                    tracing::warn!(%error, token_id = noting.token_id, "could not note when the API token was used");
                 }
-                store.noting_token_use.store(false, Ordering::Release);
-            });
+            };
+            tokio::spawn(noted.instrument(Span::current()));
         }
         Ok(Some(token.id))
     }
@@ -276,6 +288,30 @@ impl Store {
     async fn mark_token_used(&self, id: i64, at: OffsetDateTime) -> Result<(), Error> {
         let mut conn = self.writer.acquire().await?;
         mark_used(&mut conn, id, at).await
+    }
+}
+
+/// A token whose last use is being written. At most one write per token waits for the
+/// writer; the token is free again when this is dropped, however the write ended.
+struct NotingUse {
+    token_id: i64,
+    noting: Arc<Mutex<HashSet<i64>>>,
+}
+
+impl NotingUse {
+    fn start(noting: &Arc<Mutex<HashSet<i64>>>, token_id: i64) -> Option<Self> {
+        let mut tokens = noting.lock().unwrap_or_else(PoisonError::into_inner);
+        tokens.insert(token_id).then(|| Self {
+            token_id,
+            noting: Arc::clone(noting),
+        })
+    }
+}
+
+impl Drop for NotingUse {
+    fn drop(&mut self) {
+        let mut tokens = self.noting.lock().unwrap_or_else(PoisonError::into_inner);
+        tokens.remove(&self.token_id);
     }
 }
 

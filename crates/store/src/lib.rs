@@ -14,9 +14,9 @@ mod inbox;
 mod page;
 mod users;
 
+use std::collections::HashSet;
 use std::str::FromStr;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use portal_core::{BookingStatus, Reference};
@@ -26,7 +26,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use tokio::sync::broadcast;
 
 pub use bookings::NewBooking;
-pub use credentials::{ActiveCredential, Credential, CredentialKind};
+pub use credentials::{Credential, CredentialKind, KnownCredential};
 pub use deliveries::{Delivery, Received, Recorded, Refusal};
 pub use directory::{CareProviderRecord, Partner};
 pub use error::Error;
@@ -57,9 +57,9 @@ pub struct Store {
     reader: SqlitePool,
     writer: SqlitePool,
     changes: broadcast::Sender<BookingChange>,
-    /// Set while a token's last use is being written, so that at most one such write
-    /// waits for the writer (see [`Store::authenticate_token`]).
-    noting_token_use: Arc<AtomicBool>,
+    /// The tokens whose last use is being written, so that at most one such write per
+    /// token waits for the writer (see [`Store::authenticate_token`]).
+    noting_token_use: Arc<Mutex<HashSet<i64>>>,
 }
 
 impl Store {

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use portal_core::DeliveryOutcome;
-use portal_store::{Delivery, Recorded, Store};
+use portal_store::{Delivery, Received, Recorded, Store};
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 use tracing::{Instrument, Span};
@@ -85,19 +85,20 @@ async fn store_and_log(store: &Store, delivery: &Delivery) -> Option<Recorded> {
 fn log_lost(delivery: &Delivery, error: &portal_store::Error) {
     let received_at = delivery.received_at.format(&Rfc3339).unwrap_or_default();
     let credential_id = delivery.credential_id;
-    match delivery.received.body() {
-        Some(body) => tracing::error!(
+    match &delivery.received {
+        Received::Refused { outcome, .. } => tracing::error!(
             %error,
             received_at,
             credential_id,
-            body = %String::from_utf8_lossy(body),
-            "a webhook delivery could not be stored; its body is in this line"
-        ),
-        None => tracing::error!(
-            %error,
-            received_at,
-            credential_id,
+            outcome = DeliveryOutcome::from(*outcome).as_str(),
             "a webhook delivery refused unread could not be logged"
+        ),
+        received => tracing::error!(
+            %error,
+            received_at,
+            credential_id,
+            body = %String::from_utf8_lossy(received.body().unwrap_or_default()),
+            "a webhook delivery could not be stored; its body is in this line"
         ),
     }
 }

@@ -52,14 +52,15 @@ impl ServeArgs {
 /// The address the portal is reached at: http(s), with a path only if a proxy serves the
 /// portal under one, and nothing that could not stand before `/webhooks/kaddio`.
 fn checked_public_url(url: Url) -> anyhow::Result<Url> {
+    // Checked first: a URL with a password is not repeated in the messages below.
+    if !url.username().is_empty() || url.password().is_some() {
+        bail!("the public URL must not hold a user name or password");
+    }
     if !matches!(url.scheme(), "https" | "http") {
         bail!("the public URL {url} must start with https:// (or http://)");
     }
     if url.query().is_some() || url.fragment().is_some() {
         bail!("the public URL {url} must not have a query or fragment");
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        bail!("the public URL must not hold a user name or password");
     }
     Ok(url)
 }

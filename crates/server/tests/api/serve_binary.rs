@@ -188,7 +188,11 @@ async fn a_revoked_secret_still_sent_after_a_rotation_is_named_in_the_warning() 
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
     let old = last_line(&run_cli(&database_url, &["secret", "create"]));
-    run_cli(&database_url, &["secret", "create"]);
+    // The new secret comes in another header, so the old header names no active secret.
+    run_cli(
+        &database_url,
+        &["secret", "create", "--header", "X-Kaddio-Key"],
+    );
     run_cli(&database_url, &["secret", "revoke", "1"]);
     let server = Server::start(&database_url);
 
@@ -202,7 +206,9 @@ async fn a_revoked_secret_still_sent_after_a_rotation_is_named_in_the_warning() 
 
     assert_eq!(refused.status(), 401);
     let logged = server.log_until(|message| message.contains("refused with 401"));
-    let reason = logged.last().unwrap()["latest_reason"].as_str().unwrap();
+    let warning = logged.last().unwrap();
+    assert_eq!(warning["revoked_secret_presented"], 1, "{warning}");
+    let reason = warning["latest_reason"].as_str().unwrap();
     assert!(reason.starts_with("a revoked secret"), "{reason}");
 }
 
