@@ -93,9 +93,9 @@ impl fmt::Display for Reference {
 /// Kaddio routes a reference by its prefix and sends unprefixed ones to a fallback
 /// configuration, so the value is either `{partner}_{own}` or an own reference alone. When
 /// it reads as `{partner}_{own}` with a configured partner ID, only that reading counts;
-/// otherwise the whole value is an own reference. Kaddio's sample handler splits on `_` and keeps the
-/// second piece, which truncates own references that contain `_`; this keeps everything
-/// after the first `_`.
+/// otherwise the whole value is an own reference. Kaddio's sample handler splits on `_`
+/// and keeps the second piece, which truncates own references that contain `_`; this
+/// keeps everything after the first `_`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchKeys {
     /// The value read as `{partner}_{own}`; the store checks the partner is one of ours.

@@ -4,7 +4,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use crate::helpers::{cli_command, cli_with_input, spawn_app};
+use crate::helpers::{cli_command, cli_with_input, fresh_database, spawn_app};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
@@ -237,8 +237,7 @@ async fn a_command_that_meets_a_locked_database_says_so_in_one_line() {
 fn commands_started_together_on_a_new_database_all_succeed() {
     // The race is short; a few fresh databases make losing it likely.
     for _ in 0..5 {
-        let dir = tempfile::tempdir().unwrap();
-        let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+        let (_dir, database_url) = fresh_database();
 
         let children: Vec<_> = (0..4)
             .map(|_| {
@@ -259,8 +258,7 @@ fn commands_started_together_on_a_new_database_all_succeed() {
 
 #[test]
 fn a_public_url_that_cannot_carry_the_webhook_path_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let (_dir, database_url) = fresh_database();
 
     for (url, mentions) in [
         ("ftp://portal.example.com", "https://"),

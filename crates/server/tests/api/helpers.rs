@@ -32,8 +32,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(allow_unauthenticated_webhooks: bool) -> TestApp {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let (dir, database_url) = fresh_database();
     let store = Store::open(&database_url).await.expect("the store opens");
 
     store
@@ -79,6 +78,14 @@ pub async fn spawn_app_with(allow_unauthenticated_webhooks: bool) -> TestApp {
         client: reqwest::Client::new(),
         _dir: dir,
     }
+}
+
+/// A new folder and the URL of a database in it, yet to be created; the folder is deleted
+/// when the returned `TempDir` is dropped.
+pub fn fresh_database() -> (TempDir, String) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    (dir, database_url)
 }
 
 /// A confirmation as Kaddio sends it.

@@ -61,6 +61,17 @@ impl Server {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }
+
+    /// Posts `body` to the webhook, with `secret` in `X-API-Key` if there is one.
+    pub async fn deliver(&self, secret: Option<&str>, body: &Value) -> reqwest::Response {
+        let mut request = reqwest::Client::new()
+            .post(self.url("/webhooks/kaddio"))
+            .json(body);
+        if let Some(secret) = secret {
+            request = request.header("X-API-Key", secret);
+        }
+        request.send().await.expect("the webhook answers")
+    }
 }
 
 impl Drop for Server {

@@ -6,13 +6,12 @@ use portal_core::{OwnRef, PartnerId, Reference};
 use portal_store::Store;
 use serde_json::{Value, json};
 
-use crate::helpers::{PROVIDER, cli_with_input};
+use crate::helpers::{PROVIDER, cli_with_input, fresh_database};
 use crate::process::{Server, last_line, run_cli};
 
 #[tokio::test]
 async fn on_first_start_it_says_how_to_make_the_admin_and_the_secret() {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let (_dir, database_url) = fresh_database();
 
     let server = Server::start(&database_url);
 
@@ -40,19 +39,13 @@ async fn on_first_start_it_says_how_to_make_the_admin_and_the_secret() {
 
 #[tokio::test]
 async fn allowing_unauthenticated_webhooks_is_warned_about_at_start() {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let (_dir, database_url) = fresh_database();
 
     let server = Server::start_with(&database_url, &["--allow-unauthenticated-webhooks"]);
 
     let setup = server.log_until(|message| message.contains("--allow-unauthenticated-webhooks"));
     assert_eq!(setup.last().unwrap()["level"], "WARN");
-    let open = reqwest::Client::new()
-        .post(server.url("/webhooks/kaddio"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let open = server.deliver(None, &json!({})).await;
     assert_eq!(open.status(), 422, "a delivery without a secret is read");
 }
 
@@ -60,8 +53,7 @@ async fn allowing_unauthenticated_webhooks_is_warned_about_at_start() {
 /// API, confirm through the webhook, read the booking back; then a SIGKILL loses nothing.
 #[tokio::test]
 async fn a_confirmation_answered_200_shows_in_the_api_and_survives_the_process_being_killed() {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let (_dir, database_url) = fresh_database();
     let password = "correct horse battery staple";
     let admin = cli_with_input(
         &database_url,
@@ -92,13 +84,7 @@ async fn a_confirmation_answered_200_shows_in_the_api_and_survives_the_process_b
         "AdditionalInfo": booking["reference"],
         "ExternalBookingId": "kaddio-1",
     });
-    let delivered = client
-        .post(server.url("/webhooks/kaddio"))
-        .header("X-API-Key", &secret)
-        .json(&confirmation)
-        .send()
-        .await
-        .unwrap();
+    let delivered = server.deliver(Some(&secret), &confirmation).await;
     assert_eq!(delivered.status(), 200);
     let shown: Value = client
         .get(server.url("/api/v1/bookings/acme_ORD_7"))
@@ -134,31 +120,17 @@ async fn a_confirmation_answered_200_shows_in_the_api_and_survives_the_process_b
 
 #[tokio::test]
 async fn refused_deliveries_are_counted_in_one_warning_a_minute_without_their_value() {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let (_dir, database_url) = fresh_database();
     let secret = last_line(&run_cli(&database_url, &["secret", "create"]));
     let server = Server::start(&database_url);
-    let client = reqwest::Client::new();
     let guesses = ["ppw_guess-one", "ppw_guess-two", "ppw_guess-three"];
 
     for guess in guesses {
-        let refused = client
-            .post(server.url("/webhooks/kaddio"))
-            .header("X-API-Key", guess)
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
+        let refused = server.deliver(Some(guess), &json!({})).await;
         assert_eq!(refused.status(), 401);
     }
     // A delivery that passes, logged after everything the refused ones logged.
-    let accepted = client
-        .post(server.url("/webhooks/kaddio"))
-        .header("X-API-Key", &secret)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let accepted = server.deliver(Some(&secret), &json!({})).await;
     assert_eq!(accepted.status(), 422);
 
     let logged = server.log_until(|message| message == "webhook delivery stored");
@@ -185,8 +157,7 @@ async fn refused_deliveries_are_counted_in_one_warning_a_minute_without_their_va
 
 #[tokio::test]
 async fn a_revoked_secret_still_sent_after_a_rotation_is_named_in_the_warning() {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let (_dir, database_url) = fresh_database();
     let old = last_line(&run_cli(&database_url, &["secret", "create"]));
     // The new secret comes in another header, so the old header names no active secret.
     run_cli(
@@ -196,13 +167,7 @@ async fn a_revoked_secret_still_sent_after_a_rotation_is_named_in_the_warning() 
     run_cli(&database_url, &["secret", "revoke", "1"]);
     let server = Server::start(&database_url);
 
-    let refused = reqwest::Client::new()
-        .post(server.url("/webhooks/kaddio"))
-        .header("X-API-Key", &old)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let refused = server.deliver(Some(&old), &json!({})).await;
 
     assert_eq!(refused.status(), 401);
     let logged = server.log_until(|message| message.contains("refused with 401"));
@@ -214,8 +179,7 @@ async fn a_revoked_secret_still_sent_after_a_rotation_is_named_in_the_warning() 
 
 #[tokio::test]
 async fn sigterm_stops_the_server_cleanly() {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let (_dir, database_url) = fresh_database();
     let mut server = Server::start(&database_url);
     // Answering a request shows the server is past its start, with its signal handlers set.
     let ready = reqwest::get(server.url("/readyz")).await.unwrap();

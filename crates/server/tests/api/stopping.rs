@@ -7,16 +7,19 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use sqlx::{Connection, SqliteConnection};
 
-use crate::helpers::PROVIDER;
+use tempfile::TempDir;
+
+use crate::helpers::{PROVIDER, fresh_database};
 use crate::process::{Server, last_line, run_cli};
 
-/// A database with partner `acme`, [`PROVIDER`] and a webhook secret, and the secret.
-fn set_up(dir: &tempfile::TempDir) -> (String, String) {
-    let database_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+/// A database with partner `acme`, [`PROVIDER`] and a webhook secret: its folder, its URL
+/// and the secret.
+fn set_up() -> (TempDir, String, String) {
+    let (dir, database_url) = fresh_database();
     run_cli(&database_url, &["partner", "add", "acme"]);
     run_cli(&database_url, &["provider", "add", PROVIDER]);
     let secret = last_line(&run_cli(&database_url, &["secret", "create"]));
-    (database_url, secret)
+    (dir, database_url, secret)
 }
 
 fn confirmation(kaddio_id: &str) -> Value {
@@ -38,8 +41,7 @@ async fn stored_deliveries(database_url: &str) -> i64 {
 
 #[tokio::test]
 async fn a_stop_waits_for_a_delivery_whose_sender_hung_up_to_be_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let (database_url, secret) = set_up(&dir);
+    let (_dir, database_url, secret) = set_up();
     let mut server = Server::start(&database_url);
     let mut lock = SqliteConnection::connect(&database_url).await.unwrap();
     sqlx::query("BEGIN IMMEDIATE")
@@ -76,8 +78,7 @@ async fn a_stop_waits_for_a_delivery_whose_sender_hung_up_to_be_stored() {
 
 #[tokio::test]
 async fn a_delivery_the_database_refuses_is_503_with_its_body_in_the_log() {
-    let dir = tempfile::tempdir().unwrap();
-    let (database_url, secret) = set_up(&dir);
+    let (_dir, database_url, secret) = set_up();
     let server = Server::start(&database_url);
     let mut admin = SqliteConnection::connect(&database_url).await.unwrap();
     // Reads still work; every write of a delivery fails.
@@ -88,15 +89,10 @@ async fn a_delivery_the_database_refuses_is_503_with_its_body_in_the_log() {
     .execute(&mut admin)
     .await
     .unwrap();
-    let client = reqwest::Client::new();
 
-    let refused = client
-        .post(server.url("/webhooks/kaddio"))
-        .header("X-API-Key", &secret)
-        .json(&confirmation("kaddio-lost"))
-        .send()
-        .await
-        .unwrap();
+    let refused = server
+        .deliver(Some(&secret), &confirmation("kaddio-lost"))
+        .await;
 
     assert_eq!(refused.status(), 503);
     let logged = server.log_until(|message| message.contains("could not be stored"));
@@ -115,12 +111,8 @@ async fn a_delivery_the_database_refuses_is_503_with_its_body_in_the_log() {
         .execute(&mut admin)
         .await
         .unwrap();
-    let accepted = client
-        .post(server.url("/webhooks/kaddio"))
-        .header("X-API-Key", &secret)
-        .json(&confirmation("kaddio-2"))
-        .send()
-        .await
-        .unwrap();
+    let accepted = server
+        .deliver(Some(&secret), &confirmation("kaddio-2"))
+        .await;
     assert_eq!(accepted.status(), 200);
 }
