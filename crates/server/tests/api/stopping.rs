@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use sqlx::{Connection, SqliteConnection};
-
 use tempfile::TempDir;
 
 use crate::helpers::{PROVIDER, fresh_database};
